@@ -1,0 +1,119 @@
+"""Options shared by every command, and the few steps every command takes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from ..models import Fact
+    from ..store import Store
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--db",
+        envvar="PPTRACK_DB",
+        help="Database file (default: pptrack/pptrack.db under $XDG_DATA_HOME or ~/.local/share).",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+DayFirst = Annotated[bool, typer.Option("--dayfirst", help="Read 03/04/2025 as 3 April.")]
+MonthFirst = Annotated[bool, typer.Option("--monthfirst", help="Read 03/04/2025 as 4 March.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Refuse unknown metric and source names.")]
+
+
+def day_order(dayfirst: bool, monthfirst: bool) -> bool | None:
+    from ..errors import BadInput
+
+    if dayfirst and monthfirst:
+        raise BadInput("give --dayfirst or --monthfirst, not both")
+    return True if dayfirst else False if monthfirst else None
+
+
+@contextmanager
+def opened(db: Path | None, *, write: bool) -> Iterator[Store]:
+    """The store for one command; notices from opening it (an upgrade) go to stderr."""
+    from ..render import notice
+    from ..store import open_db
+
+    store = open_db(db, write=write)
+    for message in store.notices:
+        notice(message)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def tell(notices: Sequence[str]) -> None:
+    from ..render import notice
+
+    for message in notices:
+        notice(message)
+
+
+FACT_FIELDS = (
+    "id",
+    "uid",
+    "metric",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "display",
+    "date",
+    "date_precision",
+    "published",
+    "source",
+    "via",
+    "url",
+    "quote",
+    "note",
+    "tags",
+    "created_at",
+    "updated_at",
+)
+
+
+def fact_columns() -> list[Any]:
+    from ..render import Column, col
+
+    return [
+        col("id", right=True),
+        col("date"),
+        col("metric"),
+        col("value", "display", right=True),
+        col("source"),
+        col("via"),
+        Column("tags", lambda r: ", ".join(r["tags"])),
+    ]
+
+
+def write_facts(facts: Sequence[Fact], fmt: Format, *, one: bool = False) -> None:
+    """Facts in any format; `one` prints a single fact as an object (show, add)."""
+    from ..render import to_json, write_records
+
+    records = [f.to_dict() for f in facts]
+    if one and fmt is Format.json:
+        import sys
+
+        sys.stdout.write(to_json(records[0]) + "\n")
+        return
+    write_records(records, fmt.value, fact_columns(), fields=FACT_FIELDS)

@@ -1,0 +1,175 @@
+"""Written dates read at the precision they were written: `August 2025` is `2025-08`."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+
+from .errors import BadInput
+from .models import PRECISIONS, FactDate
+
+ACCEPTED = (
+    "write e.g. 2024-05-21, 2025-08, 2021, May 21, 2024, 21 May 2024, August 2025, 21.05.2025, today or yesterday"
+)
+_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d+)")
+_YEAR_FIRST = re.compile(r"(\d{4})([./])(\d{1,2})\2(\d{1,2})")
+_MONTHS = {
+    name: i for i in range(1, 13) for name in {calendar.month_name[i].lower(), calendar.month_abbr[i].lower()}
+} | {"sept": 9}
+_TOKEN = re.compile(r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[,/-]")
+_FILLERS = {"of", "the", ",", "-", "/"}
+
+
+def parse_date(text: str, *, dayfirst: bool | None = None, today: date | None = None) -> FactDate:
+    """Read a written date; raise BadInput for anything not read one sure way.
+
+    `dayfirst` settles numeric dates that are real both ways (03/04/2025):
+    True reads day first, False month first, None refuses them.
+    """
+    if not isinstance(text, str) or len(text) > 60:
+        raise BadInput(f"cannot read date: too long; {ACCEPTED}")
+    s = " ".join(text.split()).lower()
+    if not s:
+        raise BadInput(f"the date is empty; {ACCEPTED}")
+    try:
+        return _parse(s, dayfirst, today or date.today())
+    except _Unreadable as e:
+        reason = f" ({e})" if str(e) else ""
+        raise BadInput(f"cannot read date {text!r}{reason}; {ACCEPTED}") from None
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _parse(s: str, dayfirst: bool | None, today: date) -> FactDate:
+    if s in ("today", "yesterday"):
+        d = today if s == "today" else today - timedelta(days=1)
+        return make_date(d.year, d.month, d.day)
+    m = _ISO.fullmatch(s)
+    if m:
+        y, mo, d = (int(g) if g else None for g in m.groups())
+        return make_date(y, mo, d)  # type: ignore[arg-type]
+    m = _YEAR_FIRST.fullmatch(s)
+    if m:
+        return make_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    m = _NUMERIC.fullmatch(s)
+    if m:
+        return _numeric(int(m.group(1)), int(m.group(3)), m.group(4), dayfirst)
+    return _words(s)
+
+
+def _numeric(a: int, b: int, year_text: str, dayfirst: bool | None) -> FactDate:
+    if len(year_text) != 4:
+        raise _Unreadable("two-digit years are refused: write the year in full, e.g. 2025")
+    year = int(year_text)
+    day_first = _real(year, b, a)
+    month_first = _real(year, a, b)
+    if dayfirst is True or (dayfirst is None and day_first and not month_first):
+        if not day_first:
+            raise _Unreadable("not a real date when read day first")
+        return make_date(year, b, a)
+    if dayfirst is False or (dayfirst is None and month_first and not day_first):
+        if not month_first:
+            raise _Unreadable("not a real date when read month first")
+        return make_date(year, a, b)
+    if day_first and month_first:
+        if a == b:
+            return make_date(year, a, b)
+        raise _Unreadable("it is a real date both day first and month first: give --dayfirst or --monthfirst")
+    raise _Unreadable("not a real date")
+
+
+def _real(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _words(s: str) -> FactDate:
+    # Check every token before dateutil sees the text: dateutil reads
+    # "7H2UWUUU" as today, and a date tracker must never guess.
+    tokens = _TOKEN.findall(s)
+    if "".join(tokens) != s.replace(" ", ""):
+        raise _Unreadable("")
+    years: list[str] = []
+    days: list[str] = []
+    months: list[str] = []
+    for t in tokens:
+        if t in _FILLERS:
+            continue
+        word = t.rstrip(".")
+        if word in _MONTHS:
+            months.append(word)
+        elif t[0].isdigit():
+            digits = re.match(r"\d+", t).group()  # type: ignore[union-attr]
+            if len(digits) == 4:
+                years.append(digits)
+            elif len(digits) <= 2 and not (t[len(digits) :] and len(digits) == 0):
+                days.append(digits)
+            else:
+                raise _Unreadable("")
+        else:
+            raise _Unreadable("")
+    if len(months) > 1 or len(years) > 1 or len(days) > 1:
+        raise _Unreadable("")
+    if not years:
+        if days and months:
+            raise _Unreadable("the year is missing, or written with two digits: write it in full")
+        raise _Unreadable("the year is missing")
+    if days and not months:
+        raise _Unreadable("a day needs its month")
+    if not months:
+        raise _Unreadable("")
+    from dateutil.parser import ParserError, parse
+
+    # Two parses with different defaults: a field that differs was not written.
+    cleaned = " ".join(t for t in tokens if t not in ("of", "the", "/"))
+    try:
+        first = parse(cleaned, default=datetime(2000, 1, 1))
+        second = parse(cleaned, default=datetime(2004, 2, 2))
+    except (ParserError, ValueError, OverflowError):
+        raise _Unreadable("not a real date") from None
+    if first.year != second.year or first.month != second.month:
+        raise _Unreadable("")
+    if first.day == second.day:
+        return make_date(first.year, first.month, first.day)
+    return make_date(first.year, first.month, None)
+
+
+def make_date(year: int, month: int | None = None, day: int | None = None) -> FactDate:
+    """A FactDate at the precision given by which fields are present."""
+    try:
+        if month is None:
+            start, end, iso, precision = date(year, 1, 1), date(year, 12, 31), f"{year:04d}", "year"
+        elif day is None:
+            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+            start, end = date(year, month, 1), date(year, month, last)
+            iso, precision = f"{year:04d}-{month:02d}", "month"
+        else:
+            start = end = date(year, month, day)
+            iso, precision = start.isoformat(), "day"
+    except ValueError:
+        raise _Unreadable("not a real date") from None
+    return FactDate(iso, precision, start, end)
+
+
+def from_stored(iso: str) -> FactDate:
+    """A FactDate back from its ISO text at precision (`2025`, `2025-08`, `2025-08-01`)."""
+    m = _ISO.fullmatch(iso)
+    if not m:
+        raise BadInput(f"cannot read stored date {iso!r}; {ACCEPTED}")
+    y, mo, d = (int(g) if g else None for g in m.groups())
+    try:
+        return make_date(y, mo, d)  # type: ignore[arg-type]
+    except _Unreadable:
+        raise BadInput(f"not a real date {iso!r}; {ACCEPTED}") from None
+
+
+def precision_rank(precision: str) -> int:
+    """Coarser first on a tie: year 0, month 1, day 2."""
+    return PRECISIONS.index(precision)

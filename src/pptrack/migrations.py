@@ -1,0 +1,104 @@
+"""The schema, as sqlite-utils migrations applied in order; `PRAGMA user_version` counts them."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+MIGRATION_SET = "pptrack"
+
+
+def m001_create_tables(db: Database) -> None:
+    for sql in (
+        """CREATE TABLE metrics (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL,
+            unit TEXT,
+            kind TEXT NOT NULL DEFAULT 'stock' CHECK (kind IN ('stock', 'cumulative', 'flow')),
+            created_at TEXT NOT NULL)""",
+        # Every name a metric answers to (slug, label, aliases), by match key.
+        """CREATE TABLE metric_names (
+            key TEXT PRIMARY KEY,
+            metric_id INTEGER NOT NULL REFERENCES metrics(id),
+            name TEXT NOT NULL,
+            is_alias INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            url TEXT,
+            created_at TEXT NOT NULL)""",
+        """CREATE TABLE source_names (
+            key TEXT PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            name TEXT NOT NULL,
+            is_alias INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE facts (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            metric_id INTEGER NOT NULL REFERENCES metrics(id),
+            value NUMERIC NOT NULL,
+            low NUMERIC,
+            high NUMERIC,
+            qualifier TEXT NOT NULL,
+            display TEXT NOT NULL,
+            date TEXT NOT NULL,
+            date_precision TEXT NOT NULL CHECK (date_precision IN ('year', 'month', 'day')),
+            date_start TEXT NOT NULL,
+            date_end TEXT NOT NULL,
+            date_rank INTEGER NOT NULL,
+            published TEXT,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            via_id INTEGER REFERENCES sources(id),
+            url TEXT,
+            quote TEXT,
+            note TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            removed_at TEXT)""",
+        "CREATE INDEX facts_by_metric_date ON facts (metric_id, date_start, date_rank, id)",
+        "CREATE INDEX facts_by_date ON facts (date_start, date_rank, id)",
+        "CREATE INDEX facts_by_source ON facts (source_id)",
+        "CREATE INDEX facts_by_via ON facts (via_id)",
+        # Each version of each fact, whole, as JSON: nothing is ever lost.
+        """CREATE TABLE fact_versions (
+            id INTEGER PRIMARY KEY,
+            fact_id INTEGER NOT NULL REFERENCES facts(id),
+            version INTEGER NOT NULL,
+            changed_at TEXT NOT NULL,
+            change TEXT NOT NULL CHECK (change IN ('added', 'edited', 'removed', 'restored')),
+            data TEXT NOT NULL,
+            UNIQUE (fact_id, version))""",
+        # For Datasette and sqlite-utils users: facts with their names, live ones only.
+        """CREATE VIEW facts_named AS
+            SELECT f.id, f.uid, m.slug AS metric, f.value, f.low, f.high, f.qualifier,
+                   f.display, f.date, f.date_precision, f.published, s.name AS source,
+                   v.name AS via, f.url, f.quote, f.note, f.tags, f.created_at, f.updated_at
+            FROM facts f
+            JOIN metrics m ON m.id = f.metric_id
+            JOIN sources s ON s.id = f.source_id
+            LEFT JOIN sources v ON v.id = f.via_id
+            WHERE f.removed_at IS NULL""",
+    ):
+        db.execute(sql)
+
+
+MIGRATIONS = [m001_create_tables]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the pending migrations inside the caller's transaction."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for fn in MIGRATIONS:
+        migrations()(fn)
+    db = Database(conn)
+    migrations.apply(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -1,0 +1,149 @@
+"""Plain frozen records passed between the layers of pptrack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+QUALIFIERS = ("exact", "approx", "nearly", "over", "at_least", "under", "at_most", "range")
+PRECISIONS = ("year", "month", "day")  # coarse to fine: the sort order on a tie
+KINDS = ("stock", "cumulative", "flow")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A value as written, read as the interval it stands for.
+
+    `low`/`high` are None where the interval is open to infinity. Which ends
+    are open follows from the qualifier (see `open_low` / `open_high`).
+    """
+
+    value: float
+    low: float | None
+    high: float | None
+    qualifier: str
+
+    @property
+    def open_low(self) -> bool:
+        return self.qualifier in ("over", "at_most") or self.low is None
+
+    @property
+    def open_high(self) -> bool:
+        return self.qualifier in ("nearly", "under", "at_least") or self.high is None
+
+    def overlaps(self, other: Interval) -> bool:
+        """Whether both can be true at once: the intervals share a point."""
+        return _below(self, other) and _below(other, self)
+
+    def contains(self, x: float) -> bool:
+        return self.overlaps(Interval(x, x, x, "exact"))
+
+
+def _below(a: Interval, b: Interval) -> bool:
+    """True when a's lower end lies below (or touches, if both closed) b's upper end."""
+    if a.low is None or b.high is None:
+        return True
+    if a.low < b.high:
+        return True
+    return a.low == b.high and not a.open_low and not b.open_high
+
+
+@dataclass(frozen=True)
+class FactDate:
+    """A date at the precision it was written: `iso` is `2025-08` for a month."""
+
+    iso: str
+    precision: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    uid: str
+    metric: str
+    value: float
+    low: float | None
+    high: float | None
+    qualifier: str
+    display: str
+    date: str
+    date_precision: str
+    published: str | None
+    source: str
+    via: str | None
+    url: str | None
+    quote: str | None
+    note: str | None
+    tags: tuple[str, ...]
+    created_at: str
+    updated_at: str
+    removed: bool = False
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.value, self.low, self.high, self.qualifier)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "metric": self.metric,
+            "value": number(self.value),
+            "low": number(self.low),
+            "high": number(self.high),
+            "qualifier": self.qualifier,
+            "display": self.display,
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "published": self.published,
+            "source": self.source,
+            "via": self.via,
+            "url": self.url,
+            "quote": self.quote,
+            "note": self.note,
+            "tags": list(self.tags),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
+class Metric:
+    slug: str
+    label: str
+    unit: str | None
+    kind: str
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+    facts: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "slug": self.slug,
+            "label": self.label,
+            "unit": self.unit,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "facts": self.facts,
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+    url: str | None = None
+    facts: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "aliases": list(self.aliases), "url": self.url, "facts": self.facts}
+
+
+def number(x: float | int | None) -> float | int | None:
+    """A stored number as JSON should carry it: 1400, not 1400.0."""
+    if x is None:
+        return None
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x

@@ -1,0 +1,61 @@
+"""Names of metrics and sources: slugs, match keys, and "did you mean"."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from .errors import BadInput
+
+
+def _unaccent(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_key(name: str) -> str:
+    """What two names must share to be the same: case, accents and punctuation ignored."""
+    return "".join(c for c in _unaccent(name).casefold() if c.isalnum())
+
+
+def slugify(name: str) -> str:
+    """`Political Prisoners` → `political-prisoners`."""
+    words = re.split(r"[^0-9a-z]+", _unaccent(name).casefold())
+    slug = "-".join(w for w in words if w)
+    if not slug:
+        raise BadInput(
+            f"cannot make a slug from {name!r}: a metric name needs letters or digits, e.g. political-prisoners"
+        )
+    return slug
+
+
+def clean_name(name: str, what: str) -> str:
+    """A name as given, trimmed; refused if it has nothing to match on."""
+    cleaned = " ".join(name.split())
+    if not name_key(cleaned):
+        raise BadInput(f"the {what} name {name!r} is empty or only punctuation; write e.g. Viasna")
+    if len(cleaned) > 200:
+        raise BadInput(f"the {what} name is {len(cleaned)} characters long; at most 200 are accepted")
+    return cleaned
+
+
+def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """Existing names that look like `name`, best first."""
+    by_key: dict[str, str] = {}
+    for c in candidates:
+        by_key.setdefault(name_key(c), c)
+    key = name_key(name)
+    found = difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.6)
+    # A name that contains the other is close too ("viasna" in "viasnahumanrightscenter").
+    found += [k for k in by_key if k not in found and key and (key in k or k in key)]
+    seen: list[str] = []
+    for k in found:
+        if by_key[k] not in seen:
+            seen.append(by_key[k])
+    return seen[:n]
+
+
+def did_you_mean(matches: list[str]) -> str:
+    return f" (did you mean {', '.join(matches)}?)" if matches else ""

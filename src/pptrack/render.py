@@ -1,0 +1,181 @@
+"""Output: records as table, json, jsonl, csv or tsv; user text made safe to print.
+
+Every byte pptrack prints goes through this module. Rich is imported only when
+a table is drawn on a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROLS = [*range(0, 32), 127, *range(0x80, 0xA0), *map(ord, BIDI)]
+# Shown, never obeyed: an escape sequence prints as the text `\x1b[2J`.
+_VISIBLE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _CONTROLS}
+_ONE_LINE = str.maketrans(_VISIBLE)
+_MULTI_LINE = str.maketrans({c: v for c, v in _VISIBLE.items() if c not in (9, 10)})
+# In JSON, characters a terminal could obey are written as \u escapes: the same string.
+_JSON_SAFE = str.maketrans({c: f"\\u{c:04x}" for c in _CONTROLS if c >= 127})
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: object, *, multiline: bool = False) -> str:
+    """User or article text made printable: control and bidi characters shown escaped."""
+    s = "" if text is None else str(text)
+    return s.translate(_MULTI_LINE if multiline else _ONE_LINE)
+
+
+def cell_width(s: str) -> int:
+    if s.isascii():
+        return len(s)
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    get: Callable[[dict[str, Any]], object]
+    right: bool = False  # numbers are right-aligned
+    wide: bool = False  # long text: folded on a terminal rather than kept on one line
+
+
+def col(header: str, key: str | None = None, **kw: Any) -> Column:
+    name = key or header
+    return Column(header, lambda r: r.get(name), **kw)
+
+
+def to_json(value: Any, *, indent: int | None = 2) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    return text.translate(_JSON_SAFE)
+
+
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell: lists joined by ';', text escaped against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) and not value.is_integer() else str(int(value))
+    if isinstance(value, (list, tuple)):
+        value = ";".join(str(v) for v in value)
+    text = str(value)
+    if text.startswith(FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("nan", "inf", "infinity")
+
+
+def write_records(
+    records: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    *,
+    fields: Sequence[str] | None = None,
+    out: IO[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Write records in `fmt`. `columns` shape the table; `fields` the csv/tsv header
+    (default: the keys of the first record)."""
+    out = out or sys.stdout
+    if fmt == "json":
+        out.write(to_json(list(records)) + "\n")
+    elif fmt == "jsonl":
+        for r in records:
+            out.write(to_json(r, indent=None) + "\n")
+    elif fmt in ("csv", "tsv"):
+        names = list(fields or (records[0].keys() if records else []))
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(names)
+        for r in records:
+            writer.writerow([csv_cell(r.get(n)) for n in names])
+    else:
+        write_table([[c.get(r) for c in columns] for r in records], columns, out=out, title=title)
+
+
+def write_table(
+    rows: Iterable[Sequence[object]], columns: Sequence[Column], *, out: IO[str] | None = None, title: str | None = None
+) -> None:
+    """A table: rich on a terminal (fits its width), plain aligned text elsewhere (never cut)."""
+    out = out or sys.stdout
+    cells = [[safe_text(v) for v in row] for row in rows]
+    if _is_terminal(out):
+        _rich_table(cells, columns, out, title)
+        return
+    if title:
+        out.write(safe_text(title) + "\n")
+    widths = [cell_width(c.header) for c in columns]
+    for row in cells:
+        for i, v in enumerate(row):
+            widths[i] = max(widths[i], cell_width(v))
+
+    def line(values: Sequence[str]) -> str:
+        parts = []
+        for i, (v, c) in enumerate(zip(values, columns, strict=True)):
+            pad = " " * (widths[i] - cell_width(v))
+            parts.append(pad + v if c.right else v + pad)
+        return "  ".join(parts).rstrip() + "\n"
+
+    out.write(line([c.header for c in columns]))
+    out.write(line(["-" * w for w in widths]))
+    for row in cells:
+        out.write(line(row))
+
+
+def _is_terminal(out: IO[str]) -> bool:
+    try:
+        return out.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
+
+
+def console(out: IO[str] | None = None, stderr: bool = False) -> Any:
+    """A rich Console that never interprets markup or emoji codes in what it prints."""
+    from rich.console import Console
+
+    return Console(file=out, stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+def _rich_table(cells: list[list[str]], columns: Sequence[Column], out: IO[str], title: str | None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None, title_justify="left")
+    for c in columns:
+        table.add_column(Text(c.header), justify="right" if c.right else "left", no_wrap=not c.wide, overflow="fold")
+    for row in cells:
+        table.add_row(*(Text(v) for v in row))
+    console(out).print(table)
+
+
+def write_fields(pairs: Sequence[tuple[str, object]], out: IO[str] | None = None) -> None:
+    """One record in full, a field a line (`show`): nothing cut, newlines kept."""
+    out = out or sys.stdout
+    width = max(len(k) for k, _ in pairs)
+    for key, value in pairs:
+        text = safe_text(value, multiline=True)
+        lines = text.split("\n") or [""]
+        out.write(f"{key:<{width}}  {lines[0]}\n")
+        for more in lines[1:]:
+            out.write(" " * (width + 2) + more + "\n")
+
+
+def notice(message: str) -> None:
+    """A message for the user on stderr (never mixed into data on stdout)."""
+    sys.stderr.write(safe_text(message) + "\n")

@@ -1,0 +1,472 @@
+"""The use cases of pptrack: add, list, edit and keep history of facts; metrics and sources.
+
+Functions here take a Store, return models and notices, and never print.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from .dates import parse_date, precision_rank
+from .errors import BadInput, NotFound
+from .models import KINDS, Fact, FactDate, Interval, Metric, Source
+from .names import clean_name, close_matches, did_you_mean, name_key, slugify
+from .store import FactFilter, Store
+from .values import parse_value
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Outcome:
+    """What a use case did: the facts it touched and what the user should be told."""
+
+    facts: list[Fact] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    created: bool = True
+
+
+# --- names -------------------------------------------------------------------
+
+
+def resolve_metric(
+    store: Store, name: str, *, create: bool, strict: bool = False, notices: list[str] | None = None
+) -> int:
+    """The id of the metric `name` answers to; create it (with a notice) if allowed."""
+    row = store.find_name("metric", name_key(name))
+    if row is not None:
+        return int(row["id"])
+    matches = close_matches(name, store.all_names("metric"))
+    if not create or strict:
+        hint = "" if not strict else f"; add it first with `pptrack metrics add {slugify(name)}`"
+        error = BadInput if strict else NotFound
+        raise error(f"unknown metric {name!r}{did_you_mean(matches)}{hint}")
+    slug = slugify(clean_name(name, "metric"))
+    metric_id = _create_metric(store, slug, label=clean_name(name, "metric"), unit=None, kind="stock")
+    if notices is not None:
+        notices.append(f"new metric {slug!r} created{did_you_mean(matches)}")
+    return metric_id
+
+
+def resolve_source(
+    store: Store, name: str, *, create: bool, strict: bool = False, notices: list[str] | None = None
+) -> int:
+    row = store.find_name("source", name_key(name))
+    if row is not None:
+        return int(row["id"])
+    matches = close_matches(name, store.all_names("source"))
+    if not create or strict:
+        hint = "" if not strict else f"; add it first with `pptrack sources add {name!r}`"
+        error = BadInput if strict else NotFound
+        raise error(f"unknown source {name!r}{did_you_mean(matches)}{hint}")
+    cleaned = clean_name(name, "source")
+    source_id = _create_source(store, cleaned, url=None)
+    if notices is not None:
+        notices.append(f"new source {cleaned!r} created{did_you_mean(matches)}")
+    return source_id
+
+
+def _create_metric(
+    store: Store, slug: str, *, label: str, unit: str | None, kind: str, aliases: Sequence[str] = ()
+) -> int:
+    if kind not in KINDS:
+        raise BadInput(f"unknown kind {kind!r}; accepted: {', '.join(KINDS)}")
+    metric_id = store.insert_metric(slug, label, unit, kind, now())
+    for name, is_alias in [(slug, False), (label, False), *((a, True) for a in aliases)]:
+        _claim_name(store, "metric", name, metric_id, is_alias)
+    return metric_id
+
+
+def _create_source(store: Store, name: str, *, url: str | None, aliases: Sequence[str] = ()) -> int:
+    source_id = store.insert_source(name, url, now())
+    for alias, is_alias in [(name, False), *((a, True) for a in aliases)]:
+        _claim_name(store, "source", alias, source_id, is_alias)
+    return source_id
+
+
+def _claim_name(store: Store, table: str, name: str, owner_id: int, is_alias: bool) -> None:
+    cleaned = clean_name(name, table)
+    key = name_key(cleaned)
+    owner = store.name_owner(table, key)
+    if owner is None:
+        store.add_name(table, key, owner_id, cleaned, is_alias)
+    elif owner != owner_id:
+        raise BadInput(f"the name {cleaned!r} already belongs to another {table}; choose another name")
+
+
+def list_metrics(store: Store) -> list[Metric]:
+    return [
+        Metric(r["slug"], r["label"], r["unit"], r["kind"], tuple(aliases), count)
+        for r, aliases, count in store.metrics()
+    ]
+
+
+def list_sources(store: Store) -> list[Source]:
+    return [Source(r["name"], tuple(aliases), r["url"], count) for r, aliases, count in store.sources()]
+
+
+def _metric(store: Store, slug: str) -> Metric:
+    return next(m for m in list_metrics(store) if m.slug == slug)
+
+
+def _source(store: Store, name: str) -> Source:
+    return next(s for s in list_sources(store) if s.name == name)
+
+
+def add_metric(
+    store: Store, name: str, *, label: str | None, unit: str | None, kind: str, aliases: Sequence[str]
+) -> Metric:
+    slug = slugify(clean_name(name, "metric"))
+    with store.transaction():
+        if store.find_name("metric", name_key(slug)) is not None:
+            raise BadInput(f"a metric named {slug!r} exists already; `pptrack metrics list` shows it")
+        _create_metric(store, slug, label=clean_name(label or name, "metric"), unit=unit, kind=kind, aliases=aliases)
+    return _metric(store, slug)
+
+
+def alias_metric(store: Store, name: str, alias: str) -> Metric:
+    with store.transaction():
+        metric_id = resolve_metric(store, name, create=False)
+        _claim_name(store, "metric", alias, metric_id, True)
+        slug = store.conn.execute("SELECT slug FROM metrics WHERE id = ?", (metric_id,)).fetchone()[0]
+    return _metric(store, slug)
+
+
+def rename_metric(store: Store, old: str, new: str) -> Metric:
+    """Give a metric a new slug; the old slug stays as an alias so scripts keep working."""
+    new_slug = slugify(clean_name(new, "metric"))
+    with store.transaction():
+        metric_id = resolve_metric(store, old, create=False)
+        owner = store.name_owner("metric", name_key(new_slug))
+        if owner is not None and owner != metric_id:
+            raise BadInput(f"the name {new_slug!r} already belongs to another metric")
+        old_slug = store.conn.execute("SELECT slug FROM metrics WHERE id = ?", (metric_id,)).fetchone()[0]
+        store.update_metric(metric_id, slug=new_slug)
+        store.conn.execute(
+            "UPDATE metric_names SET is_alias = 1 WHERE metric_id = ? AND name = ?", (metric_id, old_slug)
+        )
+        if owner is None:
+            store.add_name("metric", name_key(new_slug), metric_id, new_slug, False)
+    return _metric(store, new_slug)
+
+
+def add_source(store: Store, name: str, *, aliases: Sequence[str], url: str | None) -> Source:
+    cleaned = clean_name(name, "source")
+    with store.transaction():
+        if store.find_name("source", name_key(cleaned)) is not None:
+            raise BadInput(f"a source named {cleaned!r} exists already; `pptrack sources list` shows it")
+        _create_source(store, cleaned, url=url, aliases=aliases)
+    return _source(store, cleaned)
+
+
+def alias_source(store: Store, name: str, alias: str) -> Source:
+    with store.transaction():
+        source_id = resolve_source(store, name, create=False)
+        _claim_name(store, "source", alias, source_id, True)
+        canonical = store.conn.execute("SELECT name FROM sources WHERE id = ?", (source_id,)).fetchone()[0]
+    return _source(store, canonical)
+
+
+def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int]:
+    """Move OTHER's facts to KEEP; OTHER's names become KEEP's aliases. Each moved fact
+    gets an 'edited' version, so the merge can be read back in its history."""
+    with store.transaction():
+        keep_id = resolve_source(store, keep, create=False)
+        other_id = resolve_source(store, other, create=False)
+        if keep_id == other_id:
+            raise BadInput(f"{keep!r} and {other!r} are the same source already")
+        moved = store.move_source(other_id, keep_id)
+        stamp = now()
+        for fact_id in moved:
+            store.update_fact(fact_id, {"updated_at": stamp})
+            store.add_version(fact_id, "edited", stamp, store.get_fact(fact_id).to_dict())
+        canonical = store.conn.execute("SELECT name FROM sources WHERE id = ?", (keep_id,)).fetchone()[0]
+    return _source(store, canonical), len(moved)
+
+
+# --- facts -------------------------------------------------------------------
+
+
+def read_tags(tags: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for tag in tags:
+        tag = tag.strip()
+        if ";" in tag:
+            raise BadInput(f"the tag {tag!r} has a ';', which separates tags in CSV; write one tag per --tag")
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def _value_fields(interval: Interval, written: str) -> dict[str, Any]:
+    return {
+        "value": interval.value,
+        "low": interval.low,
+        "high": interval.high,
+        "qualifier": interval.qualifier,
+        "display": " ".join(written.split()),
+    }
+
+
+def _date_fields(d: FactDate) -> dict[str, Any]:
+    return {
+        "date": d.iso,
+        "date_precision": d.precision,
+        "date_start": d.start.isoformat(),
+        "date_end": d.end.isoformat(),
+        "date_rank": precision_rank(d.precision),
+    }
+
+
+def _optional_text(value: str | None) -> str | None:
+    return value if value else None
+
+
+@dataclass
+class NewFact:
+    """A fact as the user wrote it, checked but not yet stored."""
+
+    metric: str
+    interval: Interval
+    display: str
+    date: FactDate
+    source: str
+    via: str | None = None
+    url: str | None = None
+    quote: str | None = None
+    note: str | None = None
+    tags: list[str] = field(default_factory=list)
+    published: str | None = None
+    uid: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+def read_fact(
+    metric: str,
+    value: str,
+    date: str,
+    source: str,
+    *,
+    via: str | None = None,
+    url: str | None = None,
+    quote: str | None = None,
+    note: str | None = None,
+    tags: Sequence[str] = (),
+    published: str | None = None,
+    dayfirst: bool | None = None,
+) -> NewFact:
+    """Parse everything the user wrote; raise BadInput before anything is written."""
+    clean_name(metric, "metric")
+    clean_name(source, "source")
+    if via:
+        clean_name(via, "source")
+    return NewFact(
+        metric=metric,
+        interval=parse_value(value),
+        display=value,
+        date=parse_date(date, dayfirst=dayfirst),
+        source=source,
+        via=via or None,
+        url=_optional_text(url),
+        quote=_optional_text(quote),
+        note=_optional_text(note),
+        tags=read_tags(tags),
+        published=parse_date(published, dayfirst=dayfirst).iso if published else None,
+    )
+
+
+def store_fact(store: Store, new: NewFact, *, strict: bool, notices: list[str]) -> tuple[Fact, bool]:
+    """Insert a checked fact inside the caller's transaction; an identical live fact
+    is returned instead of a second copy. Returns (fact, created)."""
+    metric_id = resolve_metric(store, new.metric, create=True, strict=strict, notices=notices)
+    source_id = resolve_source(store, new.source, create=True, strict=strict, notices=notices)
+    via_id = resolve_source(store, new.via, create=True, strict=strict, notices=notices) if new.via else None
+    stamp = now()
+    row: dict[str, Any] = {
+        "uid": new.uid or str(uuid.uuid4()),
+        "metric_id": metric_id,
+        **_value_fields(new.interval, new.display),
+        **_date_fields(new.date),
+        "published": new.published,
+        "source_id": source_id,
+        "via_id": via_id,
+        "url": new.url,
+        "quote": new.quote,
+        "note": new.note,
+        "tags": _tags_json(new.tags),
+        "created_at": new.created_at or stamp,
+        "updated_at": new.updated_at or stamp,
+    }
+    existing = store.find_identical(row)
+    if existing is not None:
+        return store.get_fact(existing), False
+    fact_id = store.insert_fact(row)
+    fact = store.get_fact(fact_id)
+    store.add_version(fact_id, "added", row["created_at"], fact.to_dict())
+    return fact, True
+
+
+def _tags_json(tags: Sequence[str]) -> str:
+    import json
+
+    return json.dumps(list(tags), ensure_ascii=False)
+
+
+def add_fact(store: Store, new: NewFact, *, strict: bool = False) -> Outcome:
+    out = Outcome()
+    with store.transaction():
+        fact, out.created = store_fact(store, new, strict=strict, notices=out.notices)
+    if not out.created:
+        out.notices.append(f"an identical fact is stored already as #{fact.id}; nothing added")
+    out.facts.append(fact)
+    return out
+
+
+def parse_fact_id(text: str) -> int:
+    try:
+        fact_id = int(text)
+    except ValueError:
+        raise BadInput(f"{text!r} is not a fact id; give the number `pptrack list` shows, e.g. 12") from None
+    if fact_id < 1:
+        raise BadInput(f"{text!r} is not a fact id; ids are whole numbers from 1")
+    return fact_id
+
+
+def get_fact(store: Store, fact_id: int) -> Fact:
+    return store.get_fact(fact_id)
+
+
+@dataclass
+class ListQuery:
+    metric: str | None = None
+    sources: Sequence[str] = ()
+    via: str | None = None
+    since: str | None = None
+    until: str | None = None
+    tag: str | None = None
+    limit: int | None = None
+
+
+def fact_filter(store: Store, q: ListQuery, *, newest_first: bool) -> FactFilter:
+    """Turn what the user wrote into a filter; unknown names fail with close matches."""
+    if q.limit is not None and q.limit < 0:
+        raise BadInput(f"--limit must be 0 or more, not {q.limit}")
+    return FactFilter(
+        metric_id=resolve_metric(store, q.metric, create=False) if q.metric else None,
+        source_ids=[resolve_source(store, s, create=False) for s in q.sources],
+        via_id=resolve_source(store, q.via, create=False) if q.via else None,
+        since=parse_date(q.since).start.isoformat() if q.since else None,
+        until=parse_date(q.until).end.isoformat() if q.until else None,
+        tag=q.tag,
+        limit=q.limit,
+        newest_first=newest_first,
+    )
+
+
+def list_facts(store: Store, q: ListQuery) -> list[Fact]:
+    flt = fact_filter(store, q, newest_first=True)
+    return list(store.query_facts(flt))
+
+
+@dataclass
+class Changes:
+    """An edit: None leaves a field alone; "" clears a text field."""
+
+    value: str | None = None
+    metric: str | None = None
+    date: str | None = None
+    source: str | None = None
+    via: str | None = None
+    url: str | None = None
+    quote: str | None = None
+    note: str | None = None
+    tags: list[str] | None = None
+    published: str | None = None
+
+    def empty(self) -> bool:
+        return all(v is None for v in vars(self).values())
+
+
+def edit_fact(
+    store: Store, fact_id: int, ch: Changes, *, strict: bool = False, dayfirst: bool | None = None
+) -> Outcome:
+    if ch.empty():
+        raise BadInput(
+            "nothing to change: give at least one of --value, --metric, --date, --source, "
+            "--via, --url, --quote, --note, --tag, --published"
+        )
+    fields: dict[str, Any] = {}
+    if ch.value is not None:
+        fields.update(_value_fields(parse_value(ch.value), ch.value))
+    if ch.date is not None:
+        fields.update(_date_fields(parse_date(ch.date, dayfirst=dayfirst)))
+    if ch.published is not None:
+        fields["published"] = parse_date(ch.published, dayfirst=dayfirst).iso if ch.published else None
+    for name in ("url", "quote", "note"):
+        if getattr(ch, name) is not None:
+            fields[name] = _optional_text(getattr(ch, name))
+    if ch.tags is not None:
+        fields["tags"] = _tags_json(read_tags(ch.tags))
+    out = Outcome(created=False)
+    with store.transaction():
+        before = store.get_fact(fact_id)
+        if ch.metric is not None:
+            fields["metric_id"] = resolve_metric(store, ch.metric, create=True, strict=strict, notices=out.notices)
+        if ch.source is not None:
+            fields["source_id"] = resolve_source(store, ch.source, create=True, strict=strict, notices=out.notices)
+        if ch.via is not None:
+            fields["via_id"] = (
+                resolve_source(store, ch.via, create=True, strict=strict, notices=out.notices) if ch.via else None
+            )
+        current = store.fact_row(fact_id)
+        if all(current[k] == v for k, v in fields.items()):
+            out.notices.append(f"fact #{fact_id} already reads so; nothing changed")
+            out.facts.append(before)
+            return out
+        fields["updated_at"] = now()
+        store.update_fact(fact_id, fields)
+        after = store.get_fact(fact_id)
+        store.add_version(fact_id, "edited", fields["updated_at"], after.to_dict())
+    out.facts.append(after)
+    return out
+
+
+def remove_fact(store: Store, fact_id: int) -> Outcome:
+    return _set_removed(store, fact_id, removed=True)
+
+
+def restore_fact(store: Store, fact_id: int) -> Outcome:
+    return _set_removed(store, fact_id, removed=False)
+
+
+def _set_removed(store: Store, fact_id: int, *, removed: bool) -> Outcome:
+    with store.transaction():
+        fact = store.get_fact(fact_id)
+        if fact.removed == removed:
+            state = "removed already" if removed else "not removed"
+            raise NotFound(f"fact #{fact_id} is {state}; nothing changed")
+        stamp = now()
+        store.update_fact(fact_id, {"removed_at": stamp if removed else None, "updated_at": stamp})
+        after = store.get_fact(fact_id)
+        store.add_version(fact_id, "removed" if removed else "restored", stamp, after.to_dict())
+    verb = "removed" if removed else "restored"
+    hint = f"; `pptrack restore {fact_id}` brings it back" if removed else ""
+    return Outcome(facts=[after], notices=[f"fact #{fact_id} {verb}{hint}"], created=False)
+
+
+def history(store: Store, fact_id: int) -> list[dict[str, Any]]:
+    """Every version of a fact, oldest first: the fact as it was, with version, time and change."""
+    import json
+
+    store.fact_row(fact_id)  # NotFound for an unknown id
+    return [
+        {**json.loads(r["data"]), "version": r["version"], "changed_at": r["changed_at"], "change": r["change"]}
+        for r in store.versions(fact_id)
+    ]

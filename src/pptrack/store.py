@@ -1,0 +1,349 @@
+"""All SQL of pptrack: opening (and upgrading) the database, reading and writing rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import DatabaseProblem, NotFound
+from .migrations import SCHEMA_VERSION, migrate
+from .models import Fact
+
+DB_ERRORS = (sqlite3.Error,)
+BUSY_TIMEOUT_S = 60.0
+
+
+def default_db_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "pptrack" / "pptrack.db"
+
+
+def open_db(path: Path | None, *, write: bool) -> Store:
+    """Open the database at `path`, upgrading an older one after a backup copy.
+
+    A reading command on a database that does not exist gets an empty one in
+    memory: nothing is created until something is written.
+    """
+    path = Path(path) if path is not None else default_db_path()
+    notices: list[str] = []
+    if not path.exists():
+        if not write:
+            conn = _connect(":memory:")
+            _upgrade(conn, path, notices, in_memory=True)
+            return Store(conn, path, notices)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise DatabaseProblem(f"cannot create the folder {path.parent}: {e.strerror or e}") from None
+    elif path.is_dir():
+        raise DatabaseProblem(f"{path} is a folder; --db takes the path of a database file")
+    try:
+        conn = _connect(str(path))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise DatabaseProblem(f"{path} cannot be opened as a pptrack database: {e}") from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseProblem(
+            f"{path} has schema version {version}, made by a newer pptrack; this pptrack "
+            f"reads up to version {SCHEMA_VERSION}: upgrade pptrack to use it"
+        )
+    if version < SCHEMA_VERSION:
+        _upgrade(conn, path, notices, in_memory=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return Store(conn, path, notices)
+
+
+def _connect(target: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    return conn
+
+
+def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, in_memory: bool) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > 0:
+        backup = path.with_name(f"{path.name}.v{version}.bak")
+        with sqlite3.connect(backup) as target:
+            conn.backup(target)
+        target.close()
+        notices.append(
+            f"upgrading {path} from schema version {version} to {SCHEMA_VERSION}; the old file is kept as {backup}"
+        )
+    try:
+        if not in_memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        # Another process may have migrated while we waited for the lock.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            conn.execute("COMMIT")
+            return
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 and tables:
+            conn.execute("ROLLBACK")
+            raise DatabaseProblem(
+                f"{path} is an SQLite database but not a pptrack one (it has tables "
+                f"{', '.join(sorted(tables)[:5])}); give --db a new file or a pptrack database"
+            )
+        migrate(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+@dataclass
+class FactFilter:
+    metric_id: int | None = None
+    source_ids: Sequence[int] = ()
+    via_id: int | None = None
+    since: str | None = None  # ISO day: keep facts whose span ends on or after it
+    until: str | None = None  # ISO day: keep facts whose span starts on or before it
+    tag: str | None = None
+    limit: int | None = None
+    newest_first: bool = False
+    include_removed: bool = False
+
+
+_FACT_SELECT = """
+SELECT f.*, m.slug AS metric_slug, s.name AS source_name, v.name AS via_name
+FROM facts f
+JOIN metrics m ON m.id = f.metric_id
+JOIN sources s ON s.id = f.source_id
+LEFT JOIN sources v ON v.id = f.via_id
+"""
+
+
+def fact_from_row(row: sqlite3.Row) -> Fact:
+    return Fact(
+        id=row["id"],
+        uid=row["uid"],
+        metric=row["metric_slug"],
+        value=row["value"],
+        low=row["low"],
+        high=row["high"],
+        qualifier=row["qualifier"],
+        display=row["display"],
+        date=row["date"],
+        date_precision=row["date_precision"],
+        published=row["published"],
+        source=row["source_name"],
+        via=row["via_name"],
+        url=row["url"],
+        quote=row["quote"],
+        note=row["note"],
+        tags=tuple(json.loads(row["tags"])),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        removed=row["removed_at"] is not None,
+    )
+
+
+@dataclass
+class Store:
+    conn: sqlite3.Connection
+    path: Path
+    notices: list[str] = field(default_factory=list)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write, all or nothing. IMMEDIATE takes the write lock up front so
+        that concurrent writers wait for it instead of failing on upgrade."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- names -------------------------------------------------------------
+
+    def find_name(self, table: str, key: str) -> sqlite3.Row | None:
+        """The metric or source (`table` is 'metric' or 'source') answering to `key`."""
+        if table == "metric":
+            sql = "SELECT m.* FROM metric_names n JOIN metrics m ON m.id = n.metric_id WHERE n.key = ?"
+        else:
+            sql = "SELECT s.* FROM source_names n JOIN sources s ON s.id = n.source_id WHERE n.key = ?"
+        return self.conn.execute(sql, (key,)).fetchone()
+
+    def all_names(self, table: str) -> list[str]:
+        return [r[0] for r in self.conn.execute(f"SELECT name FROM {table}_names ORDER BY name")]
+
+    def insert_metric(self, slug: str, label: str, unit: str | None, kind: str, now: str) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO metrics (slug, label, unit, kind, created_at) VALUES (?, ?, ?, ?, ?)",
+            (slug, label, unit, kind, now),
+        )
+        return int(cur.lastrowid or 0)
+
+    def insert_source(self, name: str, url: str | None, now: str) -> int:
+        cur = self.conn.execute("INSERT INTO sources (name, url, created_at) VALUES (?, ?, ?)", (name, url, now))
+        return int(cur.lastrowid or 0)
+
+    def add_name(self, table: str, key: str, owner_id: int, name: str, is_alias: bool) -> None:
+        self.conn.execute(
+            f"INSERT INTO {table}_names (key, {table}_id, name, is_alias) VALUES (?, ?, ?, ?)",
+            (key, owner_id, name, int(is_alias)),
+        )
+
+    def name_owner(self, table: str, key: str) -> int | None:
+        row = self.conn.execute(f"SELECT {table}_id FROM {table}_names WHERE key = ?", (key,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def update_metric(self, metric_id: int, **fields: Any) -> None:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE metrics SET {sets} WHERE id = ?", (*fields.values(), metric_id))
+
+    def update_source(self, source_id: int, **fields: Any) -> None:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE sources SET {sets} WHERE id = ?", (*fields.values(), source_id))
+
+    def move_source(self, other_id: int, keep_id: int) -> list[int]:
+        """Point every fact and name of source `other_id` at `keep_id`; delete `other_id`."""
+        moved = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM facts WHERE source_id = ? OR via_id = ? ORDER BY id", (other_id, other_id)
+            )
+        ]
+        self.conn.execute("UPDATE facts SET source_id = ? WHERE source_id = ?", (keep_id, other_id))
+        self.conn.execute("UPDATE facts SET via_id = ? WHERE via_id = ?", (keep_id, other_id))
+        self.conn.execute(
+            "UPDATE source_names SET source_id = ?, is_alias = 1 WHERE source_id = ?", (keep_id, other_id)
+        )
+        self.conn.execute("DELETE FROM sources WHERE id = ?", (other_id,))
+        return moved
+
+    def metrics(self) -> list[tuple[sqlite3.Row, list[str], int]]:
+        return self._catalog("metric", "slug")
+
+    def sources(self) -> list[tuple[sqlite3.Row, list[str], int]]:
+        return self._catalog("source", "name")
+
+    def _catalog(self, table: str, order: str) -> list[tuple[sqlite3.Row, list[str], int]]:
+        counts = dict(
+            self.conn.execute(
+                f"SELECT {table}_id, count(*) FROM facts WHERE removed_at IS NULL GROUP BY {table}_id"
+            ).fetchall()
+        )
+        aliases: dict[int, list[str]] = {}
+        for owner, name in self.conn.execute(
+            f"SELECT {table}_id, name FROM {table}_names WHERE is_alias = 1 ORDER BY name"
+        ):
+            aliases.setdefault(owner, []).append(name)
+        rows = self.conn.execute(f"SELECT * FROM {table}s ORDER BY {order}").fetchall()
+        return [(r, aliases.get(r["id"], []), counts.get(r["id"], 0)) for r in rows]
+
+    # --- facts -------------------------------------------------------------
+
+    def insert_fact(self, row: dict[str, Any]) -> int:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cur = self.conn.execute(f"INSERT INTO facts ({cols}) VALUES ({marks})", tuple(row.values()))
+        return int(cur.lastrowid or 0)
+
+    def update_fact(self, fact_id: int, fields: dict[str, Any]) -> None:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE facts SET {sets} WHERE id = ?", (*fields.values(), fact_id))
+
+    def fact_row(self, fact_id: int) -> sqlite3.Row:
+        row = self.conn.execute("SELECT * FROM facts WHERE id = ?", (fact_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no fact with id {fact_id}; `pptrack list` shows the ids")
+        return row
+
+    def fact_id_for_uid(self, uid: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM facts WHERE uid = ?", (uid,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def get_fact(self, fact_id: int) -> Fact:
+        row = self.conn.execute(_FACT_SELECT + " WHERE f.id = ?", (fact_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no fact with id {fact_id}; `pptrack list` shows the ids")
+        return fact_from_row(row)
+
+    def find_identical(self, row: dict[str, Any]) -> int | None:
+        """A live fact with the same metric, source, via, date, qualifier, value and bounds."""
+        found = self.conn.execute(
+            """SELECT id FROM facts
+               WHERE metric_id = ? AND source_id = ? AND via_id IS ? AND date = ?
+                 AND date_precision = ? AND qualifier = ? AND value = ? AND low IS ?
+                 AND high IS ? AND removed_at IS NULL
+               ORDER BY id LIMIT 1""",
+            (
+                row["metric_id"],
+                row["source_id"],
+                row["via_id"],
+                row["date"],
+                row["date_precision"],
+                row["qualifier"],
+                row["value"],
+                row["low"],
+                row["high"],
+            ),
+        ).fetchone()
+        return None if found is None else int(found[0])
+
+    def query_facts(self, flt: FactFilter) -> Iterator[Fact]:
+        where: list[str] = []
+        params: list[Any] = []
+        if not flt.include_removed:
+            where.append("f.removed_at IS NULL")
+        if flt.metric_id is not None:
+            where.append("f.metric_id = ?")
+            params.append(flt.metric_id)
+        if flt.source_ids:
+            where.append(f"f.source_id IN ({', '.join('?' for _ in flt.source_ids)})")
+            params.extend(flt.source_ids)
+        if flt.via_id is not None:
+            where.append("f.via_id = ?")
+            params.append(flt.via_id)
+        if flt.since is not None:
+            where.append("f.date_end >= ?")
+            params.append(flt.since)
+        if flt.until is not None:
+            where.append("f.date_start <= ?")
+            params.append(flt.until)
+        if flt.tag is not None:
+            where.append("EXISTS (SELECT 1 FROM json_each(f.tags) WHERE json_each.value = ?)")
+            params.append(flt.tag)
+        sql = _FACT_SELECT
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        direction = "DESC" if flt.newest_first else "ASC"
+        sql += f" ORDER BY f.date_start {direction}, f.date_rank {direction}, f.id {direction}"
+        if flt.limit is not None:
+            sql += " LIMIT ?"
+            params.append(flt.limit)
+        for row in self.conn.execute(sql, params):
+            yield fact_from_row(row)
+
+    # --- history -----------------------------------------------------------
+
+    def add_version(self, fact_id: int, change: str, changed_at: str, data: dict[str, Any]) -> None:
+        self.conn.execute(
+            """INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
+               VALUES (?, coalesce((SELECT max(version) FROM fact_versions WHERE fact_id = ?), 0) + 1,
+                       ?, ?, ?)""",
+            (fact_id, fact_id, changed_at, change, json.dumps(data, ensure_ascii=False)),
+        )
+
+    def versions(self, fact_id: int) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT version, changed_at, change, data FROM fact_versions WHERE fact_id = ? ORDER BY version",
+            (fact_id,),
+        ).fetchall()

@@ -1,0 +1,295 @@
+"""Written values ("nearly 1,400", "1,200-1,400", "fifty-two") read as intervals."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .errors import BadInput
+from .models import Interval
+
+ACCEPTED = (
+    'write a number with an optional qualifier, e.g. 888, 1,189, "nearly 1,400", '
+    '"over 1,000", "at least 8", "~1,400", "1,200-1,400", "1.2k", "fifty-two"'
+)
+
+# Longest phrases first so that "no fewer than" wins over "fewer than".
+_PREFIXES: list[tuple[str, str]] = sorted(
+    [
+        ("~", "approx"),
+        ("≈", "approx"),
+        ("about", "approx"),
+        ("around", "approx"),
+        ("approximately", "approx"),
+        ("approx.", "approx"),
+        ("approx", "approx"),
+        ("some", "approx"),
+        ("roughly", "approx"),
+        ("c.", "approx"),
+        ("ca.", "approx"),
+        ("circa", "approx"),
+        ("an estimated", "approx"),
+        ("estimated", "approx"),
+        ("nearly", "nearly"),
+        ("almost", "nearly"),
+        ("just under", "nearly"),
+        ("close to", "nearly"),
+        ("just shy of", "nearly"),
+        ("over", "over"),
+        ("more than", "over"),
+        ("above", "over"),
+        ("just over", "over"),
+        ("upwards of", "over"),
+        ("in excess of", "over"),
+        (">", "over"),
+        ("at least", "at_least"),
+        ("no fewer than", "at_least"),
+        ("no less than", "at_least"),
+        ("not less than", "at_least"),
+        ("a minimum of", "at_least"),
+        (">=", "at_least"),
+        ("≥", "at_least"),
+        ("under", "under"),
+        ("less than", "under"),
+        ("fewer than", "under"),
+        ("below", "under"),
+        ("<", "under"),
+        ("at most", "at_most"),
+        ("up to", "at_most"),
+        ("no more than", "at_most"),
+        ("not more than", "at_most"),
+        ("a maximum of", "at_most"),
+        ("<=", "at_most"),
+        ("≤", "at_most"),
+    ],
+    key=lambda p: -len(p[0]),
+)
+_SUFFIXES: list[tuple[str, str]] = [
+    ("or more", "at_least"),
+    ("+", "at_least"),
+    ("or fewer", "at_most"),
+    ("or less", "at_most"),
+    ("or so", "approx"),
+]
+
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007]+")
+_NUMERAL = re.compile(
+    r"(?P<sign>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?P<frac>\.\d+)?"
+    r"(?:\s*(?P<mult>k|thousand|mn|million|bn|billion))?"
+)
+_MULTIPLIERS = {
+    "k": 1000,
+    "thousand": 1000,
+    "mn": 10**6,
+    "million": 10**6,
+    "bn": 10**9,
+    "billion": 10**9,
+}
+_ONES = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+_TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+NUMBER_WORDS = frozenset(_ONES) | frozenset(_TEENS) | frozenset(_TENS) | {"hundred", "thousand"}
+_MAX = Decimal(10) ** 15  # beyond this a float no longer holds every integer
+
+
+def parse_value(text: str) -> Interval:
+    """Read a value as a person writes it; raise BadInput for anything unreadable."""
+    if not isinstance(text, str) or len(text) > 200:
+        raise BadInput(f"cannot read value: too long; {ACCEPTED}")
+    s = _SPACES.sub(" ", text).strip().lower().replace("\u2212", "-")
+    if not s:
+        raise BadInput(f"the value is empty; {ACCEPTED}")
+    try:
+        return _parse(s)
+    except _Unreadable as e:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        reason = f" ({e})" if str(e) else ""
+        raise BadInput(f"cannot read value {shown!r}{reason}; {ACCEPTED}") from None
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _parse(s: str) -> Interval:
+    rng = _parse_range(s)
+    if rng is not None:
+        return rng
+    qualifier = "exact"
+    for phrase, q in _PREFIXES:
+        if s.startswith(phrase) and (not phrase[-1].isalpha() or s[len(phrase) :][:1] in (" ", "")):
+            qualifier, s = q, s[len(phrase) :].strip()
+            break
+    for phrase, q in _SUFFIXES:
+        if s.endswith(phrase) and qualifier == "exact":
+            head = s[: -len(phrase)].strip()
+            if head and (not phrase[0].isalpha() or s[: -len(phrase)].endswith(" ")):
+                qualifier, s = q, head
+                break
+    if not s:
+        raise _Unreadable("a qualifier needs a number")
+    n, unit = parse_number(s)
+    return _interval(n, unit, qualifier)
+
+
+def _parse_range(s: str) -> Interval | None:
+    between = re.fullmatch(r"between (.+?) (?:and|to|-|–|—) (.+)", s)
+    m = (
+        between
+        or re.fullmatch(r"(?:from )?(.+?) to (.+)", s)
+        # a dash joins numerals only: "fifty-two" is one number
+        or re.fullmatch(r"(\d[\d,. ]*(?: ?(?:k|thousand|mn|million|bn|billion))?) ?[-–—] ?(\d.*)", s)
+    )
+    if m is None:
+        return None
+    try:
+        a, _ = parse_number(m.group(1).strip())
+        b, _ = parse_number(m.group(2).strip())
+    except _Unreadable:
+        if between:
+            raise
+        return None  # "up to 50", "-5": not a range
+    if a > b:
+        raise _Unreadable("a range goes from the smaller number to the larger")
+    mid = (a + b) / 2
+    return Interval(_out(mid), _out(a), _out(b), "range")
+
+
+def _interval(n: Decimal, u: Decimal, qualifier: str) -> Interval:
+    low: Decimal | None
+    high: Decimal | None
+    if qualifier == "exact":
+        low, high = n, n
+    elif qualifier == "approx":
+        low, high = n - u / 2, n + u / 2
+    elif qualifier in ("nearly", "under"):
+        low, high = n - u, n
+    elif qualifier == "over":
+        low, high = n, n + u
+    elif qualifier == "at_least":
+        low, high = n, None
+    elif qualifier == "at_most":
+        low, high = None, n
+    else:  # pragma: no cover - the tables above hold every qualifier
+        raise AssertionError(qualifier)
+    return Interval(_out(n), _out(low), _out(high), qualifier)
+
+
+def parse_number(s: str) -> tuple[Decimal, Decimal]:
+    """A bare number (numerals or words) and its rounding unit."""
+    m = _NUMERAL.fullmatch(s)
+    if m is not None:
+        digits = m.group("int").replace(",", "").replace(" ", "")
+        if len(digits) > 16:
+            raise _Unreadable("the number is too large")
+        n = Decimal(digits + (m.group("frac") or ""))
+        if m.group("mult"):
+            n *= _MULTIPLIERS[m.group("mult")]
+        if m.group("sign"):
+            n = -n
+    elif re.fullmatch(r"-?\d{1,3},\d{1,2}|-?\d+,\d{4,}|.*\d,\d{1,2}(\D.*)?", s):
+        raise _Unreadable("a comma separates thousands, as in 1,400; write decimals with a point")
+    else:
+        n = _parse_words(s)
+    if abs(n) >= _MAX:
+        raise _Unreadable("the number is too large")
+    return n, rounding_unit(n)
+
+
+def rounding_unit(n: Decimal) -> Decimal:
+    """The place of the last non-zero digit: 1,400 → 100; 1,189 → 1; 2.5 → 0.1; 0 → 1."""
+    if n == 0:
+        return Decimal(1)
+    exponent = n.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return Decimal(1).scaleb(exponent)
+
+
+def _parse_words(s: str) -> Decimal:
+    words = [w for w in re.split(r"[\s-]+", s) if w and w != "and"]
+    if not words or any(w not in NUMBER_WORDS and w != "a" for w in words):
+        raise _Unreadable("")
+    total = 0
+    current = 0
+    last = ""  # the class of the previous word, to refuse "five five" or "twenty thirty"
+    for i, w in enumerate(words):
+        if w == "a":
+            if i + 1 >= len(words) or words[i + 1] not in ("hundred", "thousand") or last:
+                raise _Unreadable("")
+            current, last = 1, "ones"
+        elif w in _ONES:
+            if last in ("ones", "teens") or (last == "tens" and current % 10):
+                raise _Unreadable("")
+            current += _ONES[w]
+            last = "ones"
+        elif w in _TEENS:
+            if last in ("ones", "teens", "tens"):
+                raise _Unreadable("")
+            current += _TEENS[w]
+            last = "teens"
+        elif w in _TENS:
+            if last in ("ones", "teens", "tens"):
+                raise _Unreadable("")
+            current += _TENS[w]
+            last = "tens"
+        elif w == "hundred":
+            if last not in ("ones", "teens") or current >= 100 or current == 0:
+                raise _Unreadable("")
+            current *= 100
+            last = "hundred"
+        else:  # thousand
+            if not last or last == "thousand" or total:
+                raise _Unreadable("")
+            total, current, last = current * 1000, 0, ""
+    if last == "" and total == 0:
+        raise _Unreadable("")
+    return Decimal(total + current)
+
+
+def _out(x: Decimal | None) -> float | None:
+    if x is None:
+        return None
+    return int(x) if x == x.to_integral_value() else float(x)
+
+
+def format_number(x: float | int | None) -> str:
+    """A number as a person writes it: 1,400; 2.5; -211."""
+    if x is None:
+        return ""
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    try:
+        return format(Decimal(repr(x)) if isinstance(x, float) else Decimal(x), ",")
+    except InvalidOperation:  # pragma: no cover - only finite numbers are stored
+        return str(x)
