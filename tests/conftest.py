@@ -1,0 +1,57 @@
+"""Every test gets its own empty database and data directory; `run` drives the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from pptrack.cli import app
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(autouse=True)
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "pptrack.db"
+    monkeypatch.setenv("PPTRACK_DB", str(path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("PPTRACK_DEBUG", raising=False)
+    return path
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """run("add", "m", "5", ...) -> Result with .exit_code, .stdout, .stderr."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def run_json(run: Run) -> Callable[..., Any]:
+    """run_json("list") -> the parsed JSON of `pptrack list --format json` (asserting exit 0)."""
+
+    def invoke(*args: str) -> Any:
+        result = run(*args, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return invoke
+
+
+def add(run: Run, metric: str, value: str, date: str, source: str, *extra: str) -> dict[str, Any]:
+    """Add a fact through the CLI and return it as JSON."""
+    result = run("add", metric, value, "--date", date, "--source", source, *extra, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
