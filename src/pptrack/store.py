@@ -24,16 +24,17 @@ def default_db_path() -> Path:
     return Path(base) / "pptrack" / "pptrack.db"
 
 
-def open_db(path: Path | None, *, write: bool) -> Store:
+def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
     """Open the database at `path`, upgrading an older one after a backup copy.
 
-    A reading command on a database that does not exist gets an empty one in
-    memory: nothing is created until something is written.
+    A command on a database that does not exist gets an empty one in memory
+    unless it writes and may create (`create`): edit, rm and the like only
+    change what exists, so they never create a file.
     """
     path = Path(path) if path is not None else default_db_path()
     notices: list[str] = []
     if not path.exists():
-        if not write:
+        if not (write and create):
             conn = _connect(":memory:")
             _upgrade(conn, path, notices, in_memory=True)
             return Store(conn, path, notices)

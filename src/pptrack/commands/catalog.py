@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Optional
 
 import typer
@@ -10,6 +11,13 @@ from .options import DbOption, Format, FormatOption, opened
 
 metrics_app = typer.Typer(help="What is counted: list, add, alias, rename.", no_args_is_help=True)
 sources_app = typer.Typer(help="Who counted or published: list, add, alias, merge.", no_args_is_help=True)
+
+
+class Kind(StrEnum):
+    stock = "stock"
+    cumulative = "cumulative"
+    flow = "flow"
+
 
 Aliases = Annotated[Optional[list[str]], typer.Option("--alias", help="Another name; repeatable.")]
 
@@ -56,7 +64,9 @@ def metrics_add(
     name: Annotated[str, typer.Argument(help="Slug or name, e.g. political-prisoners.")],
     label: Annotated[Optional[str], typer.Option("--label", help="A readable name.")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="e.g. people.")] = None,
-    kind: Annotated[str, typer.Option("--kind", help="stock, cumulative or flow.")] = "stock",
+    kind: Annotated[
+        Kind, typer.Option("--kind", help="stock (a level), cumulative (a running total) or flow (an event).")
+    ] = Kind.stock,
     alias: Aliases = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -65,7 +75,7 @@ def metrics_add(
     from .. import service
 
     with opened(db, write=True) as store:
-        metric = service.add_metric(store, name, label=label, unit=unit, kind=kind, aliases=alias or [])
+        metric = service.add_metric(store, name, label=label, unit=unit, kind=kind.value, aliases=alias or [])
     _write_metrics([metric], fmt)
 
 
@@ -79,7 +89,7 @@ def metrics_alias(
     """Give a metric another name."""
     from .. import service
 
-    with opened(db, write=True) as store:
+    with opened(db, write=True, create=False) as store:
         metric = service.alias_metric(store, name, alias)
     _write_metrics([metric], fmt)
 
@@ -94,7 +104,7 @@ def metrics_rename(
     """Rename a metric."""
     from .. import service
 
-    with opened(db, write=True) as store:
+    with opened(db, write=True, create=False) as store:
         metric = service.rename_metric(store, old, new)
     _write_metrics([metric], fmt)
 
@@ -134,7 +144,7 @@ def sources_alias(
     """Give a source another name."""
     from .. import service
 
-    with opened(db, write=True) as store:
+    with opened(db, write=True, create=False) as store:
         source = service.alias_source(store, name, alias)
     _write_sources([source], fmt)
 

@@ -130,7 +130,7 @@ def edit(
     changes = service.Changes(value, metric, date, source, via, url, quote, note, tag, published)
     order = day_order(dayfirst, monthfirst)
     fid = service.parse_fact_id(fact_id)
-    with opened(db, write=True) as store:
+    with opened(db, write=True, create=False) as store:
         outcome = service.edit_fact(store, fid, changes, strict=strict, dayfirst=order)
     tell(outcome.notices)
     write_facts(outcome.facts, fmt, one=True)
@@ -140,7 +140,7 @@ def rm(fact_id: FactId, db: DbOption = None, fmt: FormatOption = Format.table) -
     """Hide a fact (it stays in the history; `restore` brings it back)."""
     from .. import service
 
-    with opened(db, write=True) as store:
+    with opened(db, write=True, create=False) as store:
         outcome = service.remove_fact(store, service.parse_fact_id(fact_id))
     tell(outcome.notices)
     if fmt is not Format.table:
@@ -151,7 +151,7 @@ def restore(fact_id: FactId, db: DbOption = None, fmt: FormatOption = Format.tab
     """Bring back a removed fact."""
     from .. import service
 
-    with opened(db, write=True) as store:
+    with opened(db, write=True, create=False) as store:
         outcome = service.restore_fact(store, service.parse_fact_id(fact_id))
     tell(outcome.notices)
     write_facts(outcome.facts, fmt, one=True)

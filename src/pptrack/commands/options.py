@@ -48,12 +48,13 @@ def day_order(dayfirst: bool, monthfirst: bool) -> bool | None:
 
 
 @contextmanager
-def opened(db: Path | None, *, write: bool) -> Iterator[Store]:
-    """The store for one command; notices from opening it (an upgrade) go to stderr."""
+def opened(db: Path | None, *, write: bool, create: bool = True) -> Iterator[Store]:
+    """The store for one command; notices from opening it (an upgrade) go to stderr.
+    `create=False`: a command that only changes what exists never creates the file."""
     from ..render import notice
     from ..store import open_db
 
-    store = open_db(db, write=write)
+    store = open_db(db, write=write, create=create)
     for message in store.notices:
         notice(message)
     try:

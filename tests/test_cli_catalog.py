@@ -1,0 +1,102 @@
+"""metrics list|add|alias|rename and sources list|add|alias|merge."""
+
+from __future__ import annotations
+
+from conftest import Run, add
+
+
+def test_metric_slug_from_name_and_json_shape(run: Run, run_json) -> None:
+    result = run("metrics", "add", "Political Prisoners", "--unit", "people", "--alias", "political prisoners held")
+    assert result.exit_code == 0, result.stderr
+    add(run, "political prisoners held", "1,189", "2025-05-21", "Viasna")
+    assert run_json("metrics", "list") == [
+        {
+            "slug": "political-prisoners",
+            "label": "Political Prisoners",
+            "unit": "people",
+            "kind": "stock",
+            "aliases": ["political prisoners held"],
+            "facts": 1,
+        }
+    ]
+
+
+def test_metric_kinds(run: Run, run_json) -> None:
+    assert run("metrics", "add", "recognised", "--kind", "cumulative").exit_code == 0
+    bad = run("metrics", "add", "x", "--kind", "level")
+    assert bad.exit_code == 2 and "'level' is not one of" in bad.stderr
+    assert [m["kind"] for m in run_json("metrics", "list")] == ["cumulative"]
+
+
+def test_metric_add_twice_is_refused(run: Run) -> None:
+    run("metrics", "add", "pp")
+    result = run("metrics", "add", "PP")
+    assert result.exit_code == 2 and "exists already" in result.stderr
+
+
+def test_metric_alias_and_rename_keep_old_names(run: Run, run_json) -> None:
+    add(run, "pp", "888", "2021", "HRO")
+    assert run("metrics", "alias", "pp", "politzeki").exit_code == 0
+    assert run("metrics", "rename", "pp", "Political Prisoners").exit_code == 0
+    [metric] = run_json("metrics", "list")
+    assert metric["slug"] == "political-prisoners"
+    assert metric["aliases"] == ["politzeki", "pp"]
+    assert run_json("list", "--metric", "pp")[0]["metric"] == "political-prisoners"
+    assert run_json("list", "--metric", "politzeki")[0]["metric"] == "political-prisoners"
+
+
+def test_alias_taken_by_another_metric_is_refused(run: Run) -> None:
+    run("metrics", "add", "a")
+    run("metrics", "add", "b")
+    result = run("metrics", "alias", "a", "B")
+    assert result.exit_code == 2 and "already belongs to another metric" in result.stderr
+
+
+def test_unknown_metric_for_alias(run: Run, db_path) -> None:
+    result = run("metrics", "alias", "nope", "x")
+    assert result.exit_code == 1 and "unknown metric 'nope'" in result.stderr
+    assert not db_path.exists()
+
+
+def test_sources_add_alias_list(run: Run, run_json) -> None:
+    assert run("sources", "add", "Viasna", "--alias", "Vjasna", "--url", "https://spring96.org").exit_code == 0
+    assert run("sources", "alias", "vjasna", "Viasna Human Rights Center").exit_code == 0
+    add(run, "pp", "1,189", "2025-05-21", "Viasna Human Rights Center")
+    assert run_json("sources", "list") == [
+        {
+            "name": "Viasna",
+            "aliases": ["Viasna Human Rights Center", "Vjasna"],
+            "url": "https://spring96.org",
+            "facts": 1,
+        }
+    ]
+
+
+def test_sources_merge_moves_facts_and_keeps_alias(run: Run, run_json) -> None:
+    add(run, "pp", "1,189", "2025-05-21", "Viasna")
+    add(run, "pp", "over 1,400", "2025-09", "Vjasna")
+    add(run, "pp", "nearly 1,200", "2025-08", "Viasna", "--via", "Vjasna")
+    result = run("sources", "merge", "Viasna", "Vjasna")
+    assert result.exit_code == 0 and "moved 2 fact(s)" in result.stderr
+    [source] = run_json("sources", "list")
+    assert source == {"name": "Viasna", "aliases": ["Vjasna"], "url": None, "facts": 3}
+    facts = run_json("list")
+    assert {f["source"] for f in facts} == {"Viasna"} and {f["via"] for f in facts} == {None, "Viasna"}
+    # the move is in each moved fact's history
+    assert [v["change"] for v in run_json("history", "2")] == ["added", "edited"]
+    assert add(run, "pp", "5", "2020", "vjasna")["source"] == "Viasna"
+
+
+def test_merge_errors(run: Run) -> None:
+    add(run, "pp", "1", "2021", "Viasna")
+    assert run("sources", "merge", "Viasna", "viasna").exit_code == 2
+    result = run("sources", "merge", "Viasna", "Nobody")
+    assert result.exit_code == 1 and "unknown source 'Nobody'" in result.stderr
+
+
+def test_catalog_tables(run: Run) -> None:
+    run("sources", "add", "Viasna", "--alias", "Vjasna")
+    out = run("sources", "list").stdout
+    assert out.splitlines()[0].split() == ["name", "aliases", "url", "facts"]
+    assert "Viasna  Vjasna" in out
+    assert "political-prisoners" in run("metrics", "add", "political-prisoners").stdout

@@ -1,0 +1,226 @@
+"""add, list, show, edit, rm, restore, history through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Run, add
+
+
+def test_add_prints_the_fact_object(run: Run) -> None:
+    fact = add(
+        run,
+        "political-prisoners",
+        "nearly 1,200",
+        "August 2025",
+        "Viasna",
+        "--via",
+        "People In Need",
+        "--url",
+        "https://example.org/a",
+        "--quote",
+        "As of August 2025, nearly 1,200",
+        "--note",
+        "n",
+        "--tag",
+        "belarus",
+        "--tag",
+        "pin",
+        "--published",
+        "Sep 12, 2025",
+    )
+    assert set(fact) == {
+        "id",
+        "uid",
+        "metric",
+        "value",
+        "low",
+        "high",
+        "qualifier",
+        "display",
+        "date",
+        "date_precision",
+        "published",
+        "source",
+        "via",
+        "url",
+        "quote",
+        "note",
+        "tags",
+        "created_at",
+        "updated_at",
+    }
+    assert fact["metric"] == "political-prisoners"
+    assert (fact["value"], fact["low"], fact["high"], fact["qualifier"]) == (1200, 1100, 1200, "nearly")
+    assert fact["display"] == "nearly 1,200"
+    assert (fact["date"], fact["date_precision"], fact["published"]) == ("2025-08", "month", "2025-09-12")
+    assert (fact["source"], fact["via"]) == ("Viasna", "People In Need")
+    assert fact["tags"] == ["belarus", "pin"]
+    assert len(fact["uid"]) == 36
+
+
+def test_add_creates_names_with_notice_and_did_you_mean(run: Run) -> None:
+    add(run, "political-prisoners", "888", "2021", "Viasna")
+    result = run("add", "political-prisoner", "5", "--date", "2021", "--source", "Viasna")
+    assert result.exit_code == 0
+    assert "new metric 'political-prisoner' created (did you mean political-prisoners?)" in result.stderr
+
+
+def test_strict_refuses_unknown_names_and_writes_nothing(run: Run, db_path: Path) -> None:
+    result = run("add", "political-prisoners", "5", "--date", "2021", "--source", "Viasna", "--strict")
+    assert result.exit_code == 2
+    assert "unknown metric 'political-prisoners'" in result.stderr
+    assert not db_path.exists() or run("list", "--format", "json").stdout.strip() == "[]"
+    run("metrics", "add", "political-prisoners")
+    run("sources", "add", "Viasna", "--alias", "Vjasna")
+    result = run("add", "political-prisoners", "5", "--date", "2021", "--source", "vjasna", "--strict")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_identical_fact_is_stored_once(run: Run, run_json) -> None:
+    first = add(run, "pp", "nearly 1,400", "May 21, 2024", "EU")
+    result = run("add", "pp", "nearly 1,400", "--date", "2024-05-21", "--source", "eu", "--format", "json")
+    assert result.exit_code == 0
+    assert "identical fact is stored already as #1" in result.stderr
+    assert json.loads(result.stdout)["uid"] == first["uid"]
+    assert len(run_json("list")) == 1
+    # "about" is another fact; the same figure removed no longer counts
+    add(run, "pp", "about 1,400", "May 21, 2024", "EU")
+    assert run("rm", "1").exit_code == 0
+    again = add(run, "pp", "nearly 1,400", "May 21, 2024", "EU")
+    assert again["id"] == 3
+
+
+def test_sources_match_ignoring_case_accents_punctuation(run: Run, run_json) -> None:
+    run("sources", "add", "Viasna", "--alias", "Viasna Human Rights Center", "--alias", "spring96")
+    for name in ("VIASNA", "Viásna", "viasna-human rights center", "Spring 96"):
+        assert add(run, "pp", "1", "2021", name)["source"] == "Viasna"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["add", "pp", "nan", "--date", "2021", "--source", "X"], 2, "cannot read value 'nan'"),
+        (["add", "pp", "1,5", "--date", "2021", "--source", "X"], 2, "comma separates thousands"),
+        (["add", "pp", "5", "--date", "03/04/2025", "--source", "X"], 2, "--dayfirst or --monthfirst"),
+        (["add", "pp", "5", "--date", "7H2UWUUU", "--source", "X"], 2, "cannot read date"),
+        (["add", "pp", "5", "--source", "X"], 2, "Missing option '--date'"),
+        (["add", "pp", "5", "--date", "2021", "--source", "!!!"], 2, "only punctuation"),
+        (["add", "pp", "5", "--date", "2021", "--source", "X", "--tag", "a;b"], 2, "has a ';'"),
+        (["add", "pp", "5", "--date", "2021", "--source", "X", "--format", "xml"], 2, "'xml' is not one of"),
+        (["add", "pp", "5", "--date", "2021", "--source", "X", "--dayfirst", "--monthfirst"], 2, "not both"),
+        (["show", "abc"], 2, "not a fact id"),
+        (["show", "99"], 1, "no fact with id 99"),
+        (["edit", "99", "--note", "x"], 1, "no fact with id 99"),
+        (["list", "--metric", "nope"], 1, "unknown metric 'nope'"),
+        (["list", "--since", "soon"], 2, "cannot read date"),
+        (["list", "--limit", "-1"], 2, "--limit"),
+        (["frobnicate"], 2, "No such command"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    run: Run, db_path: Path, args: list[str], code: int, message: str
+) -> None:
+    result = run(*args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db_path.exists()
+
+
+def test_list_filters_and_order(run: Run, run_json) -> None:
+    add(run, "pp", "888", "2021", "HRO", "--tag", "statement")
+    add(run, "pp", "nearly 1,400", "2024-05-21", "EU")
+    add(run, "pp", "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
+    add(run, "pp", "nearly 1,200", "2025-08", "Viasna", "--via", "People In Need")
+    add(run, "pp", "5", "2025-08-01", "Viasna")
+    add(run, "died", "at least 8", "2025-05-21", "Viasna")
+    dates = [f["date"] for f in run_json("list", "--metric", "pp")]
+    # newest first: the day inside August after the month itself (coarser first, reversed)
+    assert dates == ["2025-08-01", "2025-08", "2025-05-21", "2024-05-21", "2021"]
+    assert {f["metric"] for f in run_json("list", "--source", "viasna")} == {"pp", "died"}
+    assert [f["display"] for f in run_json("list", "--via", "Pozirk")] == ["1,189"]
+    assert [f["date"] for f in run_json("list", "--metric", "pp", "--since", "2025-08-15")] == ["2025-08"]
+    assert [f["date"] for f in run_json("list", "--metric", "pp", "--until", "2021-06")] == ["2021"]
+    assert [f["date"] for f in run_json("list", "--tag", "statement")] == ["2021"]
+    assert len(run_json("list", "--limit", "2")) == 2
+
+
+def test_list_table_shows_values_as_written(run: Run) -> None:
+    add(run, "political-prisoners", "nearly 1,400", "May 21, 2024", "EU")
+    add(run, "political-prisoners", "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
+    out = run("list").stdout
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "date", "metric", "value", "source", "via", "tags"]
+    assert "2025-05-21  political-prisoners         1,189  Viasna  Pozirk" in out
+    assert "nearly 1,400" in lines[3]
+
+
+def test_list_formats(run: Run) -> None:
+    add(run, "pp", "nearly 1,400", "2024-05", "EU", "--tag", "a", "--tag", "b", "--quote", "=1+1")
+    jsonl = run("list", "--format", "jsonl").stdout.splitlines()
+    assert len(jsonl) == 1 and json.loads(jsonl[0])["tags"] == ["a", "b"]
+    csv_out = run("list", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("id,uid,metric,value,low,high,qualifier,display,date,date_precision")
+    assert ",a;b," in csv_out[1] and "'=1+1" in csv_out[1]
+    tsv_out = run("list", "--format", "tsv").stdout.splitlines()
+    assert tsv_out[0].split("\t")[:3] == ["id", "uid", "metric"]
+
+
+def test_empty_database_lists_nothing_and_creates_nothing(run: Run, db_path: Path) -> None:
+    result = run("list", "--format", "json")
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
+    assert run("list").exit_code == 0
+    assert not db_path.exists()
+
+
+def test_show_every_field(run: Run) -> None:
+    add(run, "pp", "over 1,000", "2025-09", "People In Need", "--quote", "More than 1,000 people\nremain")
+    out = run("show", "1").stdout
+    assert "qualifier       over" in out
+    assert "quote           More than 1,000 people\n                remain" in out
+    assert json.loads(run("show", "1", "--format", "json").stdout)["low"] == 1000
+
+
+def test_edit_rm_restore_history(run: Run, run_json) -> None:
+    fact = add(run, "pp", "nearly 1,400", "2024-05-21", "EU", "--note", "first", "--tag", "x")
+    edited = json.loads(
+        run("edit", "1", "--value", "1,189", "--note", "", "--tag", "y", "--tag", "z", "--format", "json").stdout
+    )
+    assert (edited["value"], edited["qualifier"], edited["low"], edited["high"]) == (1189, "exact", 1189, 1189)
+    assert edited["note"] is None and edited["tags"] == ["y", "z"] and edited["uid"] == fact["uid"]
+    assert run("edit", "1", "--date", "August 2025", "--source", "Viasna", "--via", "PIN").exit_code == 0
+    assert run("edit", "1", "--via", "").exit_code == 0
+    assert run("edit", "1").exit_code == 2  # nothing to change
+    assert run("rm", "1").exit_code == 0
+    assert run_json("list") == []
+    assert run("rm", "1").exit_code == 1  # removed already
+    shown = run("show", "1")
+    assert shown.exit_code == 0 and "is removed" in shown.stderr
+    assert run("restore", "1").exit_code == 0
+    assert run("restore", "1").exit_code == 1
+    versions = run_json("history", "1")
+    assert [v["change"] for v in versions] == ["added", "edited", "edited", "edited", "removed", "restored"]
+    assert [v["version"] for v in versions] == [1, 2, 3, 4, 5, 6]
+    assert versions[0]["display"] == "nearly 1,400" and versions[0]["note"] == "first"
+    assert versions[2]["via"] == "PIN" and versions[3]["via"] is None
+    assert {v["uid"] for v in versions} == {fact["uid"]}
+    table = run("history", "1").stdout
+    assert "added" in table and "restored" in table
+
+
+def test_edit_that_changes_nothing_adds_no_version(run: Run, run_json) -> None:
+    add(run, "pp", "888", "2021", "HRO")
+    result = run("edit", "1", "--value", "888")
+    assert result.exit_code == 0 and "nothing changed" in result.stderr
+    assert len(run_json("history", "1")) == 1
+
+
+def test_history_of_unknown_fact(run: Run) -> None:
+    add(run, "pp", "888", "2021", "HRO")
+    result = run("history", "7")
+    assert result.exit_code == 1 and "no fact with id 7" in result.stderr

@@ -1,0 +1,129 @@
+"""The value grammar of the SPEC, row by row, and properties of the parser."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pptrack.errors import BadInput
+from pptrack.values import format_number, parse_value
+
+# written -> (qualifier, value, low, high)
+TABLE = [
+    ("888", "exact", 888, 888, 888),
+    ("1,189", "exact", 1189, 1189, 1189),
+    ("3 940", "exact", 3940, 3940, 3940),
+    ("3\u00a0940", "exact", 3940, 3940, 3940),
+    ("3\u2009940", "exact", 3940, 3940, 3940),
+    ("7400", "exact", 7400, 7400, 7400),
+    ("0", "exact", 0, 0, 0),
+    ("2.5", "exact", 2.5, 2.5, 2.5),
+    ("~1,400", "approx", 1400, 1350, 1450),
+    ("about 1,400", "approx", 1400, 1350, 1450),
+    ("around 40", "approx", 40, 35, 45),
+    ("approximately 1,189", "approx", 1189, 1188.5, 1189.5),
+    ("some 7,000", "approx", 7000, 6500, 7500),
+    ("roughly 2.5", "approx", 2.5, 2.45, 2.55),
+    ("c. 300", "approx", 300, 250, 350),
+    ("nearly 1,400", "nearly", 1400, 1300, 1400),
+    ("almost 40", "nearly", 40, 30, 40),
+    ("just under 1,200", "nearly", 1200, 1100, 1200),
+    ("over 1,000", "over", 1000, 1000, 2000),
+    ("more than 7,000", "over", 7000, 7000, 8000),
+    ("above 200", "over", 200, 200, 300),
+    (">1000", "over", 1000, 1000, 2000),
+    ("at least 8", "at_least", 8, 8, None),
+    ("no fewer than 8", "at_least", 8, 8, None),
+    (">=8", "at_least", 8, 8, None),
+    ("under 50", "under", 50, 40, 50),
+    ("less than 50", "under", 50, 40, 50),
+    ("fewer than 50", "under", 50, 40, 50),
+    ("<50", "under", 50, 40, 50),
+    ("at most 50", "at_most", 50, None, 50),
+    ("up to 50", "at_most", 50, None, 50),
+    ("<=50", "at_most", 50, None, 50),
+    ("1,200-1,400", "range", 1300, 1200, 1400),
+    ("1,200 to 1,400", "range", 1300, 1200, 1400),
+    ("between 1,200 and 1,400", "range", 1300, 1200, 1400),
+    ("1,200–1,400", "range", 1300, 1200, 1400),
+    ("five", "exact", 5, 5, 5),
+    ("fifty-two", "exact", 52, 52, 52),
+    ("at least eight", "at_least", 8, 8, None),
+    ("two hundred and fifty", "exact", 250, 250, 250),
+    ("1.2k", "exact", 1200, 1200, 1200),
+    ("about 1.2k", "approx", 1200, 1150, 1250),
+    ("3.9 thousand", "exact", 3900, 3900, 3900),
+    ("  Nearly   1,400 ", "nearly", 1400, 1300, 1400),
+]
+
+
+@pytest.mark.parametrize(("written", "qualifier", "value", "low", "high"), TABLE)
+def test_value_table(written: str, qualifier: str, value: float, low: float | None, high: float | None) -> None:
+    iv = parse_value(written)
+    assert (iv.qualifier, iv.value, iv.low, iv.high) == (qualifier, value, low, high)
+
+
+REFUSED = [
+    "",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "infinity",
+    "1e5",
+    "1,5",
+    "1,4000",
+    "12,34",
+    "1,2,3",
+    "nearly",
+    "over",
+    "at least",
+    "abc",
+    "7H2UWUUU",
+    "1A2B",
+    "five five",
+    "twenty thirty",
+    "1400-1200",
+    "1" * 400,
+    "1.5.5",
+    "-",
+    "between 5 and x",
+    "a",
+]
+
+
+@pytest.mark.parametrize("written", REFUSED)
+def test_refused_values(written: str) -> None:
+    with pytest.raises(BadInput) as e:
+        parse_value(written)
+    assert "e.g." in e.value.message  # says what would be accepted
+
+
+@given(st.integers(min_value=0, max_value=10**14))
+def test_any_integer_with_separators_reads_back(n: int) -> None:
+    for written in (str(n), f"{n:,}", f"{n:,}".replace(",", " "), f"{n:,}".replace(",", "\u00a0")):
+        iv = parse_value(written)
+        assert (iv.value, iv.low, iv.high, iv.qualifier) == (n, n, n, "exact")
+
+
+@given(st.integers(min_value=1, max_value=10**12), st.sampled_from(["nearly", "over", "about", "under"]))
+def test_qualified_interval_holds_value_at_an_end_or_middle(n: int, word: str) -> None:
+    iv = parse_value(f"{word} {n:,}")
+    assert iv.low is not None and iv.high is not None
+    assert iv.low <= iv.value <= iv.high and iv.low < iv.high
+
+
+@given(st.text(max_size=40))
+def test_garbage_never_crashes(text: str) -> None:
+    try:
+        iv = parse_value(text)
+    except BadInput:
+        return
+    assert iv.qualifier in ("exact", "approx", "nearly", "over", "at_least", "under", "at_most", "range")
+    assert iv.value == iv.value  # never NaN
+
+
+@pytest.mark.parametrize(("n", "text"), [(1400, "1,400"), (1400.0, "1,400"), (2.5, "2.5"), (-211, "-211"), (0, "0")])
+def test_format_number(n: float, text: str) -> None:
+    assert format_number(n) == text
