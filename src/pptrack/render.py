@@ -171,7 +171,7 @@ def write_fields(pairs: Sequence[tuple[str, object]], out: IO[str] | None = None
     for key, value in pairs:
         text = safe_text(value, multiline=True)
         lines = text.split("\n") or [""]
-        out.write(f"{key:<{width}}  {lines[0]}\n")
+        out.write(f"{key:<{width}}  {lines[0]}".rstrip() + "\n")
         for more in lines[1:]:
             out.write(" " * (width + 2) + more + "\n")
 

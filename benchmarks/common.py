@@ -1,0 +1,64 @@
+"""Shared helpers for the benchmarks: timing commands and printing figure / baseline / ratio."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} is not installed in this environment: pip install -e '.[test]'")
+    return found
+
+
+def time_command(argv: Sequence[str], *, runs: int, stdin: bytes | None = None,
+                 before: Callable[[int], None] | None = None, env: dict[str, str] | None = None) -> float:
+    """Median wall time of a command in ms over `runs` runs (output discarded)."""
+    times = []
+    for i in range(runs):
+        if before:
+            before(i)
+        t = time.perf_counter()
+        subprocess.run(argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                       env={**os.environ, **(env or {})})
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def time_call(fn: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t) * 1000
+
+
+class Report:
+    """Rows of figure, value, baseline, ratio, target, printed as a plain table."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def add(self, figure: str, value_ms: float, baseline_name: str, baseline_ms: float,
+            target: float | None = None, higher_is_better: bool = False) -> None:
+        ratio = value_ms / baseline_ms if baseline_ms else float("inf")
+        verdict = ""
+        if target is not None:
+            ok = ratio >= target if higher_is_better else ratio <= target
+            verdict = f"{'≥' if higher_is_better else '≤'}{target:g}× {'ok' if ok else 'MISSED'}"
+        self.rows.append((figure, f"{value_ms:,.0f} ms", f"{baseline_name} {baseline_ms:,.0f} ms", f"{ratio:.2f}×",
+                          verdict))
+
+    def print(self) -> None:
+        headers = ("figure", "pptrack", "baseline", "ratio", "target")
+        widths = [max(len(h), *(len(r[i]) for r in self.rows)) for i, h in enumerate(headers)]
+        for row in (headers, tuple("-" * w for w in widths), *self.rows):
+            print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
