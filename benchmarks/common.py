@@ -21,16 +21,28 @@ def tool(name: str) -> str:
     return found
 
 
-def time_command(argv: Sequence[str], *, runs: int, stdin: bytes | None = None,
-                 before: Callable[[int], None] | None = None, env: dict[str, str] | None = None) -> float:
+def time_command(
+    argv: Sequence[str],
+    *,
+    runs: int,
+    stdin: bytes | None = None,
+    before: Callable[[int], None] | None = None,
+    env: dict[str, str] | None = None,
+) -> float:
     """Median wall time of a command in ms over `runs` runs (output discarded)."""
     times = []
     for i in range(runs):
         if before:
             before(i)
         t = time.perf_counter()
-        subprocess.run(argv, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
-                       env={**os.environ, **(env or {})})
+        subprocess.run(
+            argv,
+            input=stdin,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+            env={**os.environ, **(env or {})},
+        )
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
 
@@ -47,15 +59,23 @@ class Report:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str, str]] = []
 
-    def add(self, figure: str, value_ms: float, baseline_name: str, baseline_ms: float,
-            target: float | None = None, higher_is_better: bool = False) -> None:
+    def add(
+        self,
+        figure: str,
+        value_ms: float,
+        baseline_name: str,
+        baseline_ms: float,
+        target: float | None = None,
+        higher_is_better: bool = False,
+    ) -> None:
         ratio = value_ms / baseline_ms if baseline_ms else float("inf")
         verdict = ""
         if target is not None:
             ok = ratio >= target if higher_is_better else ratio <= target
             verdict = f"{'≥' if higher_is_better else '≤'}{target:g}× {'ok' if ok else 'MISSED'}"
-        self.rows.append((figure, f"{value_ms:,.0f} ms", f"{baseline_name} {baseline_ms:,.0f} ms", f"{ratio:.2f}×",
-                          verdict))
+        self.rows.append(
+            (figure, f"{value_ms:,.0f} ms", f"{baseline_name} {baseline_ms:,.0f} ms", f"{ratio:.2f}×", verdict)
+        )
 
     def print(self) -> None:
         headers = ("figure", "pptrack", "baseline", "ratio", "target")

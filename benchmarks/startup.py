@@ -9,7 +9,7 @@ from pathlib import Path
 
 from common import Report, time_command, tool
 
-BARE_TYPER = '''
+BARE_TYPER = """
 import typer
 app = typer.Typer()
 @app.command()
@@ -19,7 +19,7 @@ def hello(name: str) -> None:
 def bye(name: str) -> None:
     print(name)
 app()
-'''
+"""
 
 
 def run(report: Report, runs: int = 21) -> None:
@@ -33,8 +33,11 @@ def run(report: Report, runs: int = 21) -> None:
     python_pass = time_command([sys.executable, "-c", "pass"], runs=runs)
     bare_ms = time_command([sys.executable, str(bare), "hello", "x"], runs=runs)
     su_db = tmp / "su.db"
-    su_ms = time_command([tool("sqlite-utils"), "insert", str(su_db), "facts", "-"], runs=runs,
-                         stdin=json.dumps({"metric": "pp", "value": 5}).encode())
+    su_ms = time_command(
+        [tool("sqlite-utils"), "insert", str(su_db), "facts", "-"],
+        runs=runs,
+        stdin=json.dumps({"metric": "pp", "value": 5}).encode(),
+    )
     version_ms = time_command([pptrack, "--version"], runs=runs)
     counter = iter(range(10**6))
     add_ms = time_command(
@@ -44,8 +47,11 @@ def run(report: Report, runs: int = 21) -> None:
     add_times = []
     for _ in range(runs):
         n = next(counter) + 2
-        add_times.append(time_command([pptrack, "add", "pp", str(n), "--date", "2025-08-01", "--source", "Viasna",
-                                       "--db", str(db)], runs=1))
+        add_times.append(
+            time_command(
+                [pptrack, "add", "pp", str(n), "--date", "2025-08-01", "--source", "Viasna", "--db", str(db)], runs=1
+            )
+        )
     add_ms = sorted(add_times)[len(add_times) // 2]
 
     report.add("python -c pass (for scale)", python_pass, "python -c pass", python_pass)

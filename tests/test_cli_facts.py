@@ -118,7 +118,8 @@ def test_sources_match_ignoring_case_accents_punctuation(run: Run, run_json) -> 
         (["list", "--metric", "nope"], 1, "unknown metric 'nope'"),
         (["list", "--since", "soon"], 2, "cannot read date"),
         (["list", "--limit", "-1"], 2, "--limit"),
-        (["frobnicate"], 2, "No such command"),
+        (["frobnicate"], 2, "no such command"),
+        (["lis"], 2, "did you mean list?"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(

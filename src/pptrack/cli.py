@@ -9,12 +9,58 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .commands import catalog, facts, transfer
 from .errors import ExitCode, PptrackError
+
+# Each command by name: (module under pptrack.commands, attribute). The attribute is a
+# function (one command) or a Typer app (a group). Only the invoked command's module is
+# imported and only its click command built: start-up is paid for what is used.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("facts", "add"),
+    "list": ("facts", "list_"),
+    "show": ("facts", "show"),
+    "edit": ("facts", "edit"),
+    "rm": ("facts", "rm"),
+    "restore": ("facts", "restore"),
+    "history": ("facts", "history"),
+    "import": ("transfer", "import_"),
+    "metrics": ("catalog", "metrics_app"),
+    "sources": ("catalog", "sources_app"),
+}
+
+
+def load_command(name: str) -> Any:
+    """The click command for `name`, built from its module on first use."""
+    from importlib import import_module
+
+    module, attr = COMMANDS[name]
+    target = getattr(import_module(f"pptrack.commands.{module}"), attr)
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_command(target)
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
 
 
 class PptrackGroup(TyperGroup):
-    """Turns every failure into one line on stderr and its exit code: never a traceback."""
+    """Loads commands lazily, and turns every failure into one line on stderr and its exit
+    code: never a traceback."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(COMMANDS, key=list(COMMANDS).index)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            if not ctx.resilient_parsing and not cmd_name.startswith("-"):
+                import difflib
+
+                close = difflib.get_close_matches(cmd_name, list(COMMANDS), n=3, cutoff=0.6)
+                hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                ctx.fail(f"no such command {cmd_name!r}{hint}")
+            return None
+        return load_command(cmd_name)
 
     def main(
         self,
@@ -97,18 +143,6 @@ def root(
     ] = False,
 ) -> None:
     """Track contested figures over time, with their provenance."""
-
-
-app.command("add")(facts.add)
-app.command("list")(facts.list_)
-app.command("show")(facts.show)
-app.command("edit")(facts.edit)
-app.command("rm")(facts.rm)
-app.command("restore")(facts.restore)
-app.command("history")(facts.history)
-app.command("import")(transfer.import_)
-app.add_typer(catalog.metrics_app, name="metrics")
-app.add_typer(catalog.sources_app, name="sources")
 
 
 def main() -> None:

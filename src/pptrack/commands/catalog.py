@@ -9,8 +9,10 @@ import typer
 
 from .options import DbOption, Format, FormatOption, opened
 
-metrics_app = typer.Typer(help="What is counted: list, add, alias, rename.", no_args_is_help=True)
-sources_app = typer.Typer(help="Who counted or published: list, add, alias, merge.", no_args_is_help=True)
+metrics_app = typer.Typer(help="What is counted: list, add, alias, rename.", no_args_is_help=True, add_completion=False)
+sources_app = typer.Typer(
+    help="Who counted or published: list, add, alias, merge.", no_args_is_help=True, add_completion=False
+)
 
 
 class Kind(StrEnum):
