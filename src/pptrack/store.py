@@ -348,3 +348,11 @@ class Store:
             "SELECT version, changed_at, change, data FROM fact_versions WHERE fact_id = ? ORDER BY version",
             (fact_id,),
         ).fetchall()
+
+    # --- timeline and latest (pptrack.timeline) ------------------------------
+
+    # --- source comparison (pptrack.compare) -----------------------------------
+
+    # --- import and export (pptrack.io) ----------------------------------------
+
+    # --- checks (pptrack.check) --------------------------------------------------
