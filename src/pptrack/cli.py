@@ -44,6 +44,20 @@ def load_command(name: str) -> Any:
     return command
 
 
+def refuse_undecodable(args: Any) -> None:
+    """Arguments are text: bytes that are not UTF-8 (Python keeps them as lone surrogates)
+    could be neither stored nor printed, so they are refused before anything runs."""
+    from .errors import BadInput
+
+    for arg in args or ():
+        if isinstance(arg, str) and not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise BadInput(f"the argument '{shown}' is not valid UTF-8 text; write it as UTF-8") from None
+
+
 class PptrackGroup(TyperGroup):
     """Loads commands lazily, and turns every failure into one line on stderr and its exit
     code: never a traceback."""
@@ -77,6 +91,7 @@ class PptrackGroup(TyperGroup):
 
         code: int = ExitCode.OK
         try:
+            refuse_undecodable(sys.argv[1:] if args is None else args)
             result = super().main(
                 args=args, prog_name=prog_name or "pptrack", complete_var=complete_var, standalone_mode=False, **extra
             )
@@ -108,6 +123,9 @@ class PptrackGroup(TyperGroup):
             code = ExitCode.FAILURE
         except KeyboardInterrupt:
             code = 130
+        except UnicodeEncodeError as e:  # a lone surrogate (from a JSON \ud800 escape) cannot be stored
+            notice(f"error: text that is not valid Unicode cannot be stored ({e.reason}); write it as UTF-8")
+            code = ExitCode.BAD_INPUT
         except Exception as e:  # a bug: still one line, and a way to see more
             import os
 

@@ -29,7 +29,8 @@ def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
 
     A command on a database that does not exist gets an empty one in memory
     unless it writes and may create (`create`): edit, rm and the like only
-    change what exists, so they never create a file.
+    change what exists, so they never create a file. A file this call creates
+    and cannot finish (disk full) is removed again.
     """
     path = Path(path) if path is not None else default_db_path()
     notices: list[str] = []
@@ -44,21 +45,73 @@ def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
             raise DatabaseProblem(f"cannot create the folder {path.parent}: {e.strerror or e}") from None
     elif path.is_dir():
         raise DatabaseProblem(f"{path} is a folder; --db takes the path of a database file")
+    created = not path.exists()
+    conn: sqlite3.Connection | None = None
     try:
         conn = _connect(str(path))
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as e:
-        raise DatabaseProblem(f"{path} cannot be opened as a pptrack database: {e}") from None
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise DatabaseProblem(
-            f"{path} has schema version {version}, made by a newer pptrack; this pptrack "
-            f"reads up to version {SCHEMA_VERSION}: upgrade pptrack to use it"
-        )
-    if version < SCHEMA_VERSION:
-        _upgrade(conn, path, notices, in_memory=False)
-    conn.execute("PRAGMA foreign_keys = ON")
+        if version > SCHEMA_VERSION:
+            raise DatabaseProblem(
+                f"{path} has schema version {version}, made by a newer pptrack; this pptrack "
+                f"reads up to version {SCHEMA_VERSION}: upgrade pptrack to use it (the file is left as it is)"
+            )
+        if version < SCHEMA_VERSION:
+            _upgrade(conn, path, notices, in_memory=False)
+        elif write:
+            _use_wal(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+    except (sqlite3.Error, DatabaseProblem) as e:
+        if conn is not None:
+            conn.close()
+        if created:
+            _remove_unfinished(path)
+        raise database_problem(path, e) if isinstance(e, sqlite3.Error) else e from None
     return Store(conn, path, notices)
+
+
+def database_problem(path: Path, e: sqlite3.Error) -> DatabaseProblem:
+    """One line on what went wrong with the database file, and where."""
+    text = str(e)
+    code = getattr(e, "sqlite_errorname", "") or ""
+    if code.startswith("SQLITE_READONLY") or "readonly" in text:
+        what = f"cannot write to {path}: the file or its folder {path.parent} is read-only; nothing was changed"
+    elif code.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or "disk is full" in text or "I/O error" in text:
+        what = (
+            f"cannot write to {path}: {text} (is the disk full, or the file over its size limit?); "
+            "nothing was changed"
+        )
+    elif code.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        if path.exists():
+            what = (
+                f"cannot open {path}: SQLite must create {path.name}-wal and {path.name}-shm beside it; "
+                f"is the folder {path.parent} writable?"
+            )
+        else:
+            what = f"cannot create {path}: is the folder {path.parent} writable?"
+    elif code.startswith("SQLITE_NOTADB") or "not a database" in text:
+        what = f"{path} is not an SQLite database; give --db a pptrack database or the path of a new file"
+    elif code.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        what = f"{path} is damaged ({text}); restore it from a backup copy"
+    elif code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        what = f"{path} is locked by another program; waited {BUSY_TIMEOUT_S:.0f} s for it"
+    else:
+        what = f"the database {path} cannot be used: {text}"
+    return DatabaseProblem(what)
+
+
+def _remove_unfinished(path: Path) -> None:
+    """Remove a database file this process created but could not finish (it holds no data)."""
+    try:
+        check = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            empty = check.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            check.close()
+    except sqlite3.Error:
+        empty = path.exists() and path.stat().st_size == 0
+    if empty:
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _connect(target: str) -> sqlite3.Connection:
@@ -68,38 +121,58 @@ def _connect(target: str) -> sqlite3.Connection:
     return conn
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Write-ahead logging: readers never block the writer, and writers queue on the busy timeout."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
 def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, in_memory: bool) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > 0:
-        backup = path.with_name(f"{path.name}.v{version}.bak")
-        with sqlite3.connect(backup) as target:
-            conn.backup(target)
-        target.close()
-        notices.append(
-            f"upgrading {path} from schema version {version} to {SCHEMA_VERSION}; the old file is kept as {backup}"
-        )
+    """Migrate to SCHEMA_VERSION under the write lock, after a backup copy of an older file.
+
+    The version is read again once the lock is held: another process may have
+    migrated meanwhile, and then there is nothing to back up or to do.
+    """
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        if not in_memory:
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("BEGIN IMMEDIATE")
-        # Another process may have migrated while we waited for the lock.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version >= SCHEMA_VERSION:
             conn.execute("COMMIT")
-            return
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if version == 0 and tables:
-            conn.execute("ROLLBACK")
-            raise DatabaseProblem(
-                f"{path} is an SQLite database but not a pptrack one (it has tables "
-                f"{', '.join(sorted(tables)[:5])}); give --db a new file or a pptrack database"
-            )
-        migrate(conn)
-        conn.execute("COMMIT")
+        else:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version == 0 and tables:
+                raise DatabaseProblem(
+                    f"{path} is an SQLite database but not a pptrack one (it has tables "
+                    f"{', '.join(sorted(tables)[:5])}); give --db a new file or a pptrack database"
+                )
+            if version > 0:
+                backup = _backup(conn, path, version)
+                notices.append(
+                    f"upgrading {path} from schema version {version} to {SCHEMA_VERSION}; "
+                    f"the old file is kept as {backup}"
+                )
+            migrate(conn)
+            conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    if not in_memory:
+        _use_wal(conn)
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """A copy of the database as it is, next to it, named with its schema version."""
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    try:
+        target = sqlite3.connect(backup)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+    except sqlite3.Error as e:
+        raise DatabaseProblem(f"cannot write the backup copy {backup} before upgrading {path}: {e}") from None
+    return backup
 
 
 @dataclass
@@ -159,14 +232,20 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """One write, all or nothing. IMMEDIATE takes the write lock up front so
         that concurrent writers wait for it instead of failing on upgrade."""
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.conn.execute("COMMIT")
+            except BaseException:
+                # SQLite may have rolled back already (an I/O error, a full disk).
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as e:
+            if isinstance(e, sqlite3.OperationalError) or type(e) is sqlite3.DatabaseError:
+                raise database_problem(self.path, e) from None
             raise
-        else:
-            self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.conn.close()
