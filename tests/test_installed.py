@@ -47,5 +47,6 @@ def test_errors_are_one_line_without_traceback(db_path: Path) -> None:
 def test_version_and_help(db_path: Path) -> None:
     assert pptrack("--version", db=db_path).stdout.startswith("pptrack ")
     help_text = pptrack("--help", db=db_path).stdout
-    for command in ("add", "list", "show", "edit", "rm", "restore", "history", "import", "metrics", "sources"):
+    commands = ("add", "list", "show", "edit", "rm", "restore", "history", "import", "metrics", "sources")
+    for command in (*commands, "diff-sources"):
         assert command in help_text

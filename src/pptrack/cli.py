@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("transfer", "import_"),
     "metrics": ("catalog", "metrics_app"),
     "sources": ("catalog", "sources_app"),
+    "diff-sources": ("compare", "diff_sources"),
 }
 
 

@@ -45,6 +45,7 @@ class Column:
     get: Callable[[dict[str, Any]], object]
     right: bool = False  # numbers are right-aligned
     wide: bool = False  # long text: folded on a terminal rather than kept on one line
+    style: Callable[[object], str | None] | None = None  # a cell's rich style on a terminal, from its value
 
 
 def col(header: str, key: str | None = None, **kw: Any) -> Column:
@@ -100,12 +101,19 @@ def write_records(
             out.write(to_json(r, indent=None) + "\n")
     elif fmt in ("csv", "tsv"):
         names = list(fields or (records[0].keys() if records else []))
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(names)
-        for r in records:
-            writer.writerow([csv_cell(r.get(n)) for n in names])
+        write_delimited(names, ([r.get(n) for n in names] for r in records), fmt, out=out)
     else:
         write_table([[c.get(r) for c in columns] for r in records], columns, out=out, title=title)
+
+
+def write_delimited(
+    header: Sequence[str], rows: Iterable[Sequence[object]], fmt: str, *, out: IO[str] | None = None
+) -> None:
+    """CSV or TSV (`fmt`) from a header and rows of values, cells escaped against formulas."""
+    writer = csv.writer(out or sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
 
 
 def write_table(
@@ -113,13 +121,16 @@ def write_table(
 ) -> None:
     """A table: rich on a terminal (fits its width), plain aligned text elsewhere (never cut)."""
     out = out or sys.stdout
-    cells = [[safe_text(v) for v in row] for row in rows]
+    raw = [list(row) for row in rows]
+    cells = [[safe_text(v) for v in row] for row in raw]
+    headers = [safe_text(c.header) for c in columns]  # source names become headers: user text
     if _is_terminal(out):
-        _rich_table(cells, columns, out, title)
+        styles = [[c.style(v) if c.style else None for v, c in zip(row, columns, strict=True)] for row in raw]
+        _rich_table(cells, styles, headers, columns, out, title)
         return
     if title:
         out.write(safe_text(title) + "\n")
-    widths = [cell_width(c.header) for c in columns]
+    widths = [cell_width(h) for h in headers]
     for row in cells:
         for i, v in enumerate(row):
             widths[i] = max(widths[i], cell_width(v))
@@ -131,7 +142,7 @@ def write_table(
             parts.append(pad + v if c.right else v + pad)
         return "  ".join(parts).rstrip() + "\n"
 
-    out.write(line([c.header for c in columns]))
+    out.write(line(headers))
     out.write(line(["-" * w for w in widths]))
     for row in cells:
         out.write(line(row))
@@ -151,16 +162,23 @@ def console(out: IO[str] | None = None, stderr: bool = False) -> Any:
     return Console(file=out, stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
-def _rich_table(cells: list[list[str]], columns: Sequence[Column], out: IO[str], title: str | None) -> None:
+def _rich_table(
+    cells: list[list[str]],
+    styles: list[list[str | None]],
+    headers: list[str],
+    columns: Sequence[Column],
+    out: IO[str],
+    title: str | None,
+) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None, title_justify="left")
-    for c in columns:
-        table.add_column(Text(c.header), justify="right" if c.right else "left", no_wrap=not c.wide, overflow="fold")
-    for row in cells:
-        table.add_row(*(Text(v) for v in row))
+    for h, c in zip(headers, columns, strict=True):
+        table.add_column(Text(h), justify="right" if c.right else "left", no_wrap=not c.wide, overflow="fold")
+    for row, row_styles in zip(cells, styles, strict=True):
+        table.add_row(*(Text(v, style=st or "") for v, st in zip(row, row_styles, strict=True)))
     console(out).print(table)
 
 
@@ -174,6 +192,11 @@ def write_fields(pairs: Sequence[tuple[str, object]], out: IO[str] | None = None
         out.write(f"{key:<{width}}  {lines[0]}".rstrip() + "\n")
         for more in lines[1:]:
             out.write(" " * (width + 2) + more + "\n")
+
+
+def blank_line(out: IO[str] | None = None) -> None:
+    """The gap between two tables printed one after the other."""
+    (out or sys.stdout).write("\n")
 
 
 def notice(message: str) -> None:

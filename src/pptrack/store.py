@@ -432,6 +432,33 @@ class Store:
 
     # --- source comparison (pptrack.compare) -----------------------------------
 
+    def comparison_facts(
+        self, metric_id: int, *, by_via: bool, group_ids: Sequence[int] = ()
+    ) -> list[tuple[int, str, str, float, float | None, float | None, str, str]]:
+        """The live facts of one metric in date order, as (group id, date, precision, value,
+        low, high, qualifier, display); the group is who counted it or, `by_via`, who
+        published it (its source when no via is given). Only the columns the comparison
+        needs, through the metric's index."""
+        group = "coalesce(via_id, source_id)" if by_via else "source_id"
+        sql = f"""SELECT {group}, date, date_precision, value, low, high, qualifier, display
+                  FROM facts WHERE metric_id = ? AND removed_at IS NULL"""
+        params: list[Any] = [metric_id]
+        if group_ids:
+            sql += f" AND {group} IN ({', '.join('?' for _ in group_ids)})"
+            params.extend(group_ids)
+        sql += " ORDER BY date_start, date_rank, id"
+        return [tuple(r) for r in self.conn.execute(sql, params)]  # type: ignore[misc]
+
+    def source_names(self, ids: Sequence[int]) -> dict[int, str]:
+        sql = f"SELECT id, name FROM sources WHERE id IN ({', '.join('?' for _ in ids)})"
+        return {int(i): str(n) for i, n in self.conn.execute(sql, ids)} if ids else {}
+
+    def metric_slug(self, metric_id: int) -> str:
+        row = self.conn.execute("SELECT slug FROM metrics WHERE id = ?", (metric_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no metric with id {metric_id}; `pptrack metrics list` shows the metrics")
+        return str(row[0])
+
     # --- import and export (pptrack.io) ----------------------------------------
 
     # --- checks (pptrack.check) --------------------------------------------------
