@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pptrack.compare import (
@@ -131,10 +133,13 @@ def test_exact_points_overlap_only_when_equal(x: int, y: int) -> None:
     assert Interval(x, x, x, "exact").overlaps(Interval(y, y, y, "exact")) == (x == y)
 
 
+@settings(max_examples=500)
 @given(st.lists(intervals(), max_size=6))
 def test_consistent_means_one_point_in_all(found: list[Interval]) -> None:
     # On a line, intervals that meet two by two all meet in one point.
     assert consistent(found) == share_a_point(found)
+    assert consistent(found) == all(a.overlaps(b) for a, b in combinations(found, 2))
+    assert consistent(reversed(found)) == consistent(found)
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -186,7 +191,8 @@ def test_a_day_falls_in_the_period_that_holds_its_month(day, period: str) -> Non
 
 def fig(source: str, date: str, written: str) -> Figure:
     precision = {4: "year", 7: "month", 10: "day"}[len(date)]
-    return Figure(source, date, precision, parse_value(written), written)
+    i = parse_value(written)
+    return Figure(source, date, precision, i.value, i.low, i.high, i.qualifier, written)
 
 
 def test_rows_keep_each_sources_latest_figure_per_period() -> None:

@@ -5,10 +5,14 @@ Functions here take a Store or plain figures, return models, and never print.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from itertools import combinations
+from typing import Any, NamedTuple
 
 from .errors import BadInput
 from .models import Interval, number
@@ -43,10 +47,22 @@ def period_key(label: str) -> tuple[str, int]:
 def consistent(intervals: Iterable[Interval]) -> bool:
     """Whether the figures can all be true at once: every two of them overlap.
 
-    For intervals on a line that is the same as one point lying in all of them.
+    On a line that is the same as one point lying in all of them, so it is enough to
+    test the two tightest ends: the highest lower end against the lowest upper end
+    (an open end is the tighter on a tie).
     """
-    found = list(intervals)
-    return all(a.overlaps(b) for a, b in combinations(found, 2))
+    tightest_low = tightest_high = None
+    low_end = high_end = None
+    for i in intervals:
+        low = (-math.inf if i.low is None else i.low, i.open_low)
+        if low_end is None or low > low_end:
+            tightest_low, low_end = i, low
+        high = (math.inf if i.high is None else i.high, not i.open_high)
+        if high_end is None or high < high_end:
+            tightest_high, high_end = i, high
+    if tightest_low is None or tightest_high is None:
+        return True
+    return tightest_low.overlaps(tightest_high)
 
 
 def _exact(x: float) -> Decimal:
@@ -62,47 +78,52 @@ def _plain(x: Decimal) -> float | int:
 
 def spread(values: Iterable[float]) -> float | int | None:
     """The largest value minus the smallest; None with fewer than two values."""
-    found = [_exact(v) for v in values]
+    found = list(values)
     if len(found) < 2:
         return None
-    return _plain(max(found) - min(found))
+    return _plain(_exact(max(found)) - _exact(min(found)))
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One fact as the comparison needs it; `source` is its column (who counted or who published)."""
 
     source: str
     date: str
     precision: str
-    interval: Interval
+    value: float
+    low: float | None
+    high: float | None
+    qualifier: str
     display: str
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.value, self.low, self.high, self.qualifier)
 
 
 @dataclass(frozen=True)
 class Row:
-    """One period: each source's latest figure in it."""
+    """One period: each source's latest figure in it, their spread, and whether all can be true."""
 
     period: str
     figures: dict[str, Figure]
+    spread: float | int | None
+    consistent: bool
+
+    @classmethod
+    def of(cls, period: str, figures: dict[str, Figure]) -> Row:
+        found = figures.values()
+        return cls(period, figures, spread(f.value for f in found), consistent(f.interval for f in found))
 
     @property
     def values(self) -> dict[str, float | int | None]:
-        return {name: number(f.interval.value) for name, f in self.figures.items()}
-
-    @property
-    def spread(self) -> float | int | None:
-        return spread(f.interval.value for f in self.figures.values())
-
-    @property
-    def consistent(self) -> bool:
-        return consistent(f.interval for f in self.figures.values())
+        return {name: number(f.value) for name, f in self.figures.items()}
 
     def to_dict(self, sources: Sequence[str]) -> dict[str, object]:
-        values = self.values
+        figures = self.figures
         return {
             "period": self.period,
-            "values": {s: values.get(s) for s in sources},
+            "values": {s: number(figures[s].value) if s in figures else None for s in sources},
             "spread": self.spread,
             "consistent": self.consistent,
         }
@@ -138,8 +159,12 @@ class Comparison:
     by: str
     sources: tuple[str, ...]
     rows: list[Row]
-    pairs: list[Pair]
     notices: list[str] = field(default_factory=list)
+
+    @cached_property
+    def pairs(self) -> list[Pair]:
+        # Only the table and json show them: csv, tsv and jsonl never pay for 1,225 pairs.
+        return compare_pairs(self.rows, self.sources)
 
     @property
     def conflicts(self) -> list[Row]:
@@ -155,25 +180,49 @@ class Comparison:
         }
 
 
-def rows_by_period(figures: Iterable[Figure], period: str) -> list[Row]:
-    """One row per period with each source's latest figure in it; `figures` come in date order."""
-    latest: dict[str, dict[str, Figure]] = {}
+def rows_by_period(figures: Iterable[Sequence[Any]], period: str, names: Mapping[Any, str] | None = None) -> list[Row]:
+    """One row per period with each source's latest figure in it; `figures` come in date order.
+
+    They are Figures, or tuples laid out as Figures but with a key in place of the source
+    name, which `names` maps to the name: only the latest are made into Figures.
+    """
+    latest: dict[str, dict[Any, Sequence[Any]]] = {}
+    labels: dict[str, str] = {}  # many facts share a date (which, as ISO text, holds its precision)
     for f in figures:
-        latest.setdefault(period_of(f.date, f.precision, period), {})[f.source] = f
-    return [Row(label, latest[label]) for label in sorted(latest, key=period_key)]
+        label = labels.get(f[1])
+        if label is None:
+            label = labels[f[1]] = period_of(f[1], f[2], period)
+        latest.setdefault(label, {})[f[0]] = f
+    rows = []
+    for label in sorted(latest, key=period_key):
+        kept = latest[label]
+        if names is None:
+            rows.append(Row.of(label, {key: Figure._make(f) for key, f in kept.items()}))
+        else:
+            rows.append(Row.of(label, {names[key]: Figure(names[key], *f[1:]) for key, f in kept.items()}))
+    return rows
 
 
 def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
     """Every two sources, in column order, over the periods both reported."""
+    # Exact arithmetic on integers: every value scaled by the same power of ten.
+    exact = {f.value: _exact(f.value) for r in rows for f in r.figures.values()}
+    places = max((-int(d.as_tuple().exponent) for d in exact.values()), default=0)
+    scale = 10 ** max(places, 0)
+    scaled = {v: int(d * scale) for v, d in exact.items()}
+    by_source: dict[str, dict[int, int]] = {s: {} for s in sources}
+    for index, r in enumerate(rows):
+        for name, f in r.figures.items():
+            if name in by_source:
+                by_source[name][index] = scaled[f.value]
     pairs = []
     for a, b in combinations(sources, 2):
-        diffs = [
-            _exact(r.figures[a].interval.value) - _exact(r.figures[b].interval.value)
-            for r in rows
-            if a in r.figures and b in r.figures
-        ]
-        mean = _plain(sum(diffs) / len(diffs)) if diffs else None
-        pairs.append(Pair(a, b, len(diffs), mean, sum(d > 0 for d in diffs), sum(d < 0 for d in diffs)))
+        va, vb = by_source[a], by_source[b]
+        shared = va.keys() & vb.keys()
+        diffs = sorted([va[k] - vb[k] for k in shared])  # sorted: the signs are counted by bisection
+        n = len(diffs)
+        mean = _plain(Decimal(sum(diffs)) / (n * scale)) if n else None
+        pairs.append(Pair(a, b, n, mean, n - bisect_right(diffs, 0), bisect_left(diffs, 0)))
     return pairs
 
 
@@ -197,17 +246,13 @@ def diff_sources(
     by_via = by == "via"
     found = store.comparison_facts(metric_id, by_via=by_via, group_ids=picked)
     names = store.source_names(list({*picked, *(r[0] for r in found)}))
-    figures = (
-        Figure(names[group], date, precision, Interval(value, low, high, qualifier), display)
-        for group, date, precision, value, low, high, qualifier, display in found
-    )
-    rows = rows_by_period(figures, period)
+    rows = rows_by_period(found, period, names)
     if picked:
         columns = tuple(names[i] for i in picked)
     else:
         columns = tuple(sorted({n for r in rows for n in r.figures}, key=lambda n: (name_key(n), n)))
     slug = store.metric_slug(metric_id)
-    comparison = Comparison(slug, period, by, columns, rows, compare_pairs(rows, columns))
+    comparison = Comparison(slug, period, by, columns, rows)
     comparison.notices.extend(_notices(comparison))
     return comparison
 
@@ -218,7 +263,7 @@ def _notices(c: Comparison) -> list[str]:
         return [f"no facts for {c.metric}{' from these ' + who + 's' if c.sources else ''}: nothing to compare"]
     if len(c.sources) < 2:
         return [f"only one {who} reports {c.metric} here: nothing to compare"]
-    if not any(p.n for p in c.pairs):
+    if not any(len(r.figures) > 1 for r in c.rows):
         coarser = " (a longer --period may pair them)" if c.period != "year" else ""
         return [f"no two {who}s report {c.metric} in the same {c.period}: nothing to compare{coarser}"]
     return []

@@ -69,7 +69,8 @@ def _write(c: Comparison, fmt: Format) -> None:
         write_records([r.to_dict(c.sources) for r in c.rows], fmt.value, [])
     elif fmt in (Format.csv, Format.tsv):
         header = ["period", *c.sources, "spread", "consistent"]
-        rows = ([r.period, *(r.values.get(s) for s in c.sources), r.spread, r.consistent] for r in c.rows)
+        records = (r.to_dict(c.sources) for r in c.rows)
+        rows = ([r["period"], *r["values"].values(), r["spread"], r["consistent"]] for r in records)  # type: ignore[union-attr]
         write_delimited(header, rows, fmt.value)
     elif c.rows:
         _write_tables(c)
