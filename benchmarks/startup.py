@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import Report, time_command, tool
+from common import Report, compile_package, time_command, tool
 
 BARE_TYPER = """
 import typer
@@ -23,6 +23,7 @@ app()
 
 
 def run(report: Report, runs: int = 21) -> None:
+    compile_package()
     tmp = Path(tempfile.mkdtemp())
     bare = tmp / "bare.py"
     bare.write_text(BARE_TYPER)
