@@ -37,6 +37,16 @@ def test_add_list_show_as_a_process(db_path: Path) -> None:
     assert "nearly 1,400" in listed.stdout and "\x1b[" not in listed.stdout  # piped: no colour
 
 
+def test_timeline_as_a_process(db_path: Path) -> None:
+    for value, date in (("888", "2021-12"), ("nearly 1,400", "2024-05-21")):
+        assert pptrack("add", "pp", value, "--date", date, "--source", "EU", db=db_path).returncode == 0
+    result = pptrack("timeline", "pp", db=db_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "pp" and "~+512" in lines[-1] and "~+57.7%" in lines[-1] and "\x1b[" not in result.stdout
+    assert lines[-1].rstrip().endswith("█" * 20)
+
+
 def test_errors_are_one_line_without_traceback(db_path: Path) -> None:
     result = pptrack("add", "pp", "NaN", "--date", "2021", "--source", "X", db=db_path)
     assert result.returncode == 2
@@ -48,5 +58,5 @@ def test_version_and_help(db_path: Path) -> None:
     assert pptrack("--version", db=db_path).stdout.startswith("pptrack ")
     help_text = pptrack("--help", db=db_path).stdout
     commands = ("add", "list", "show", "edit", "rm", "restore", "history", "import", "metrics", "sources")
-    for command in (*commands, "diff-sources"):
+    for command in (*commands, "diff-sources", "timeline", "latest", "plot"):
         assert command in help_text

@@ -39,6 +39,9 @@ def test_version_imports_nothing_heavy() -> None:
         ["add", "pp", "nearly 1,400", "--date", "2024-05", "--source", "X"],
         ["list"],
         ["list", "--format", "json"],
+        ["timeline"],
+        ["timeline", "pp", "--format", "json"],
+        ["latest"],
     ],
 )
 def test_commands_do_not_import_heavy_modules(args: list[str], db_path: Path, run) -> None:

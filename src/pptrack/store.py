@@ -430,6 +430,27 @@ class Store:
 
     # --- timeline and latest (pptrack.timeline) ------------------------------
 
+    def latest_per_source(self, as_of: str, metric_id: int | None = None) -> list[Fact]:
+        """For each metric and each source, its latest live fact whose span starts on or
+        before `as_of` (ISO day); per metric the most recent first. One indexed probe per
+        (metric, source) pair: no pass over every fact."""
+        pairs = "metrics m CROSS JOIN sources s"
+        params: list[Any] = [as_of]
+        if metric_id is not None:
+            pairs += " WHERE m.id = ?"
+            params.append(metric_id)
+        sql = (
+            _FACT_SELECT
+            + f"""WHERE f.id IN (
+                SELECT (SELECT g.id FROM facts g
+                        WHERE g.metric_id = m.id AND g.source_id = s.id
+                          AND g.removed_at IS NULL AND g.date_start <= ?
+                        ORDER BY g.date_start DESC, g.date_rank DESC, g.id DESC LIMIT 1)
+                FROM {pairs})
+            ORDER BY m.slug, f.date_start DESC, f.date_rank DESC, f.id DESC"""
+        )
+        return [fact_from_row(row) for row in self.conn.execute(sql, params)]
+
     # --- source comparison (pptrack.compare) -----------------------------------
 
     def comparison_facts(

@@ -1,0 +1,213 @@
+"""Timelines drawn: the inline bar of a table row, a terminal line chart (plotext), an image (matplotlib).
+
+plotext and matplotlib are imported inside the functions that draw with them, so that a
+table never pays for them; matplotlib is the optional extra `plot`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from .dates import from_stored
+from .errors import BadInput, PptrackError
+from .models import Fact
+from .render import safe_text
+from .values import format_number
+
+EIGHTHS = " ▏▎▍▌▋▊▉"
+FULL = "█"
+BAR_WIDTH = 20
+IMAGE_SUFFIXES = (".png", ".svg")
+IMAGE_SIZE_IN = (10.0, 5.0)
+IMAGE_DPI = 100  # a PNG is 1000 × 500 pixels
+TERMINAL_HEIGHT = 20
+MAX_TERMINAL_WIDTH = 200
+_MARKERS = ("•", "x", "+", "o", "*", "#", "@", "%")
+_COLORS = ("blue", "red", "green", "orange", "magenta", "cyan")
+PLOT_EXTRA = "pip install 'pptrack[plot]'"
+
+
+def bar(value: float, low_end: float, high_end: float, width: int = BAR_WIDTH) -> str:
+    """`value` as a bar of block characters, in eighths of a cell: `low_end` is empty,
+    `high_end` is `width` full cells."""
+    span = high_end - low_end
+    if span <= 0:
+        return ""
+    eighths = round(max(0.0, min(1.0, (value - low_end) / span)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return FULL * full + (EIGHTHS[part] if part else "")
+
+
+def bar_scale(values: Sequence[float]) -> tuple[float, float]:
+    """The ends of the bars for a block: from 0 (or the lowest value, if below 0) to the highest."""
+    if not values:
+        return 0.0, 0.0
+    return min(0.0, min(values)), max(0.0, max(values))
+
+
+@dataclass
+class Series:
+    """One source's figures, to draw as one line."""
+
+    source: str
+    facts: list[Fact] = field(default_factory=list)
+
+
+def by_source(facts: Sequence[Fact]) -> list[Series]:
+    """Facts split into one series per source (who counted), in order of first appearance."""
+    series: dict[str, Series] = {}
+    for fact in facts:
+        series.setdefault(fact.source, Series(fact.source)).facts.append(fact)
+    return list(series.values())
+
+
+def midpoint(fact: Fact) -> date:
+    """Where a fact sits on a time axis: the middle of its span (`2021` is 2 July 2021)."""
+    d = from_stored(fact.date)
+    return d.start + timedelta(days=(d.end - d.start).days // 2)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About `count` round tick values covering [low, high]: 800, 1,000, 1,200, 1,400."""
+    if high < low:
+        low, high = high, low
+    if high - low <= max(abs(low), abs(high), 1e-300) * 1e-9:  # one value, or as good as one
+        pad = abs(high) * 0.1 if abs(high) > 1e-300 else 1.0
+        low, high = low - pad, high + pad
+    raw = (high - low) / max(1, count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    digits = max(0, 2 - math.floor(math.log10(step)))  # 0.25 keeps its digits; 1,000 has none to lose
+    ticks = [first]
+    while ticks[-1] < high:
+        ticks.append(first + len(ticks) * step)
+    return [round(t, digits) for t in ticks]
+
+
+def date_ticks(first: date, last: date, most: int) -> list[tuple[date, str]]:
+    """Round dates between `first` and `last` to label an axis, at most `most` of them:
+    new years (`2024`) when the range spans two or more, else first days of months
+    (`2025-08`); none when even months are too coarse."""
+    years = [date(y, 1, 1) for y in range(first.year + (first > date(first.year, 1, 1)), last.year + 1)]
+    if len(years) >= 2:
+        step = math.ceil(len(years) / most)
+        return [(d, str(d.year)) for d in years[::step]]
+    months = []
+    y, m = first.year, first.month
+    while date(y, m, 1) <= last:
+        if date(y, m, 1) >= first:
+            months.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    if len(months) < 2:
+        return []
+    step = next((k for k in (1, 2, 3, 6, 12) if len(months) / k <= most), 12)
+    return [(d, f"{d.year:04d}-{d.month:02d}") for d in months[::step]]
+
+
+def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool) -> str:
+    """A line chart of one metric, one series per source, on a dated x axis: text of
+    `width` columns and TERMINAL_HEIGHT lines (no escape codes unless `color`)."""
+    import plotext as plt
+
+    width = max(40, min(width, MAX_TERMINAL_WIDTH))
+    plt.clear_figure()
+    plt.theme("clear")
+    plt.date_form("Y-m-d")
+    plt.plotsize(width, TERMINAL_HEIGHT)
+    for i, series in enumerate(by_source(facts)):
+        plt.plot(
+            [midpoint(f).isoformat() for f in series.facts],
+            [f.value for f in series.facts],
+            label=safe_text(series.source),
+            marker=_MARKERS[i % len(_MARKERS)],
+            color=_COLORS[i % len(_COLORS)] if color else None,
+        )
+    days = [midpoint(f) for f in facts]
+    xticks = date_ticks(min(days), max(days), most=max(2, width // 12))
+    if xticks:
+        plt.xticks([d.isoformat() for d, _ in xticks], [label for _, label in xticks])
+    if min(days) == max(days):  # one date: a month either side, not plotext's half-century
+        plt.xlim((days[0] - timedelta(days=31)).isoformat(), (days[0] + timedelta(days=31)).isoformat())
+    ticks = nice_ticks(min(f.value for f in facts), max(f.value for f in facts))
+    plt.yticks(ticks, [format_number(t) for t in ticks])
+    plt.ylim(ticks[0], ticks[-1])
+    plt.title(safe_text(title))
+    text = plt.build()
+    plt.clear_figure()
+    if not color:
+        text = plt.uncolorize(text)
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def check_image_path(path: Path) -> None:
+    """Refuse, before any work, a file name pptrack cannot write an image to."""
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise BadInput(f"cannot tell the image format of {str(path)!r}: give -o a file name ending .png or .svg")
+    if path.is_dir():
+        raise BadInput(f"{str(path)!r} is a folder: give -o a file name ending .png or .svg")
+
+
+def load_matplotlib() -> None:
+    """Fail with the name of the extra to install when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise PptrackError(f"drawing an image needs matplotlib, the optional extra 'plot': {PLOT_EXTRA}") from None
+
+
+def _mpl_text(text: str) -> str:
+    # matplotlib reads text between dollar signs as TeX math: show it as written instead.
+    return safe_text(text).replace("$", r"\$")
+
+
+def save_image(path: Path, title: str, ylabel: str, facts: Sequence[Fact]) -> None:
+    """The chart as a PNG or SVG file: a line with markers per source, error bars for
+    each figure's interval (vertical) and its date's span (horizontal). The file is
+    written whole or not at all."""
+    from matplotlib import dates as mdates
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=IMAGE_SIZE_IN, dpi=IMAGE_DPI, layout="constrained")
+    ax = fig.subplots()
+    for series in by_source(facts):
+        xs, ys, lower, upper, half_spans = [], [], [], [], []
+        for f in series.facts:
+            span = from_stored(f.date)
+            xs.append(mdates.date2num(midpoint(f)))
+            ys.append(f.value)
+            lower.append(f.value - f.low if f.low is not None else 0.0)
+            upper.append(f.high - f.value if f.high is not None else 0.0)
+            half_spans.append((span.end - span.start).days / 2)
+        ax.errorbar(
+            xs,
+            ys,
+            yerr=[lower, upper],
+            xerr=half_spans,
+            fmt="-o",
+            markersize=5,
+            capsize=3,
+            elinewidth=1,
+            label=_mpl_text(series.source),
+        )
+    ax.xaxis_date()
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.yaxis.set_major_formatter(lambda y, _pos: format_number(round(y, 10)))
+    ax.set_title(_mpl_text(title))
+    ax.set_xlabel("date")
+    ax.set_ylabel(_mpl_text(ylabel))
+    ax.grid(True, alpha=0.3)
+    ax.legend(title="source")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        fig.savefig(tmp, format=path.suffix.lower().lstrip("."))
+        os.replace(tmp, path)
+    except OSError as e:
+        raise PptrackError(f"cannot write {str(path)!r}: {e.strerror or e}") from None
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,206 @@
+"""Commands on how figures move: timeline (table or terminal chart), latest, plot (an image)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from .options import FACT_FIELDS, DayFirst, DbOption, Format, FormatOption, MonthFirst, day_order, opened, tell
+
+if TYPE_CHECKING:
+    from ..timeline import Latest, TimelineRow
+
+# Changes are written with an ASCII minus, as numbers are everywhere else (format_number,
+# csv): `-211` reads back as a value and greps as one; tables of ASCII are also cheaper to lay out.
+MINUS = "-"
+
+Metric = Annotated[Optional[str], typer.Argument(help="The metric, e.g. political-prisoners; all when left out.")]
+Sources = Annotated[Optional[list[str]], typer.Option("--source", help="Only who counted; repeatable.")]
+Since = Annotated[Optional[str], typer.Option("--since", help="Facts whose date reaches this date or later.")]
+Until = Annotated[Optional[str], typer.Option("--until", help="Facts whose date starts by this date.")]
+
+
+def format_change(change: float | int | None, approximate: bool) -> str:
+    """+12, -211, 0; `~` in front when either figure is not exact; blank for the first."""
+    if change is None:
+        return ""
+    sign = "+" if change > 0 else MINUS if change < 0 else ""
+    if isinstance(change, int):
+        digits = f"{abs(change):,}"
+    else:
+        from ..values import format_number
+
+        digits = format_number(abs(change))
+    return ("~" if approximate else "") + sign + digits
+
+
+def format_pct(pct: float | None, approximate: bool) -> str:
+    """One decimal: +3.2%, ~-15.1%; blank where there is no percent."""
+    if pct is None:
+        return ""
+    text = f"{abs(pct):.1f}"
+    sign = "" if text.strip("0.") == "" else "+" if pct > 0 else MINUS
+    return ("~" if approximate else "") + sign + text + "%"
+
+
+def _timeline_columns() -> list[Any]:
+    from ..render import col
+
+    return [
+        col("id", right=True),
+        col("date"),
+        col("value", right=True),
+        col("change", right=True),
+        col("change %", right=True),
+        col("source"),
+        col("via"),
+        col("bar"),
+    ]
+
+
+def _timeline_cells(rows: list[TimelineRow]) -> list[list[object]]:
+    from ..chart import bar, bar_scale
+
+    low_end, high_end = bar_scale([r.fact.value for r in rows])
+    return [
+        [
+            r.fact.id,
+            r.fact.date,
+            r.fact.display,
+            format_change(r.change, r.approximate),
+            format_pct(r.change_pct, r.approximate),
+            r.fact.source,
+            r.fact.via,
+            bar(r.fact.value, low_end, high_end),
+        ]
+        for r in rows
+    ]
+
+
+def _color_allowed() -> bool:
+    import os
+    import sys
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def timeline(
+    metric: Metric = None,
+    source: Sources = None,
+    since: Since = None,
+    until: Until = None,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Draw a line chart in the terminal, one series per source.")
+    ] = False,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Figures in date order, with the change from the one before and a bar for each."""
+    from ..errors import BadInput
+    from ..timeline import timelines
+
+    if chart and fmt is not Format.table:
+        raise BadInput("--chart draws a chart in the terminal; leave out --format, or leave out --chart for data")
+    with opened(db, write=False) as store:
+        blocks = timelines(store, metric, sources=source or [], since=since, until=until)
+    if not blocks and fmt is Format.table:
+        tell(["no facts match"])
+        return
+    if chart:
+        import shutil
+        import sys
+
+        from ..chart import terminal_chart
+
+        width = shutil.get_terminal_size((80, 24)).columns
+        color = _color_allowed()
+        for i, block in enumerate(blocks):
+            facts = [r.fact for r in block.rows]
+            sys.stdout.write(("\n" if i else "") + terminal_chart(block.metric, facts, width=width, color=color))
+        return
+    from ..render import write_records, write_table
+
+    if fmt is Format.table:
+        for i, block in enumerate(blocks):
+            if i:
+                import sys
+
+                sys.stdout.write("\n")
+            write_table(_timeline_cells(block.rows), _timeline_columns(), title=block.metric)
+        return
+    records = [r.to_dict() for block in blocks for r in block.rows]
+    write_records(records, fmt.value, _timeline_columns(), fields=(*FACT_FIELDS, "change", "change_pct"))
+
+
+def _others_text(item: Latest) -> str:
+    return "; ".join(f"{o.fact.source}: {o.fact.display} ({o.fact.date})" for o in item.others)
+
+
+def latest(
+    metric: Metric = None,
+    as_of: Annotated[
+        Optional[str], typer.Option("--as-of", help="The date to look from (default today): 2025-06-30, 2024.")
+    ] = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The current figure of each metric, its age, and what the other sources last said."""
+    from ..render import col, write_records
+    from ..timeline import as_of_day
+    from ..timeline import latest as latest_figures
+
+    day = as_of_day(as_of, dayfirst=day_order(dayfirst, monthfirst))
+    with opened(db, write=False) as store:
+        items = latest_figures(store, metric, as_of=day)
+    if not items and fmt is Format.table:
+        tell(["no facts match"])
+        return
+    if fmt in (Format.json, Format.jsonl):
+        records = [item.to_dict() for item in items]
+    else:
+        records = [{**item.current.to_dict(), "others": _others_text(item)} for item in items]
+    columns = [
+        col("metric"),
+        col("date"),
+        col("value", "display", right=True),
+        col("source"),
+        col("via"),
+        col("age (days)", "age_days", right=True),
+        col("other sources", "others", wide=True),
+    ]
+    write_records(records, fmt.value, columns, fields=(*FACT_FIELDS, "age_days", "others"))
+
+
+def plot(
+    metric: Annotated[str, typer.Argument(help="The metric, e.g. political-prisoners.")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The image to write: a file name ending .png or .svg.", dir_okay=False),
+    ],
+    source: Sources = None,
+    since: Since = None,
+    until: Until = None,
+    db: DbOption = None,
+) -> None:
+    """Draw a metric's timeline as an image (needs the extra: pip install 'pptrack[plot]')."""
+    from .. import service
+    from ..chart import check_image_path, load_matplotlib, save_image
+    from ..timeline import timelines
+
+    check_image_path(output)
+    load_matplotlib()
+    with opened(db, write=False) as store:
+        blocks = timelines(store, metric, sources=source or [], since=since, until=until)
+        if blocks:
+            about = next(m for m in service.list_metrics(store) if m.slug == blocks[0].metric)
+    if not blocks:
+        tell([f"no facts match; {output} not written"])
+        return
+    facts = [r.fact for r in blocks[0].rows]
+    save_image(output, about.label, about.unit or about.label, facts)
+    sources = len({f.source for f in facts})
+    tell([f"wrote {output}: {len(facts)} figure(s) from {sources} source(s)"])

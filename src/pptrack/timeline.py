@@ -1,0 +1,134 @@
+"""How a figure moves: timelines with the change from one figure to the next, and the latest figure per metric."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .dates import from_stored, parse_date
+from .models import Fact
+from .service import ListQuery, fact_filter, resolve_metric
+from .store import Store
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """A fact and how it differs from the figure before it in its timeline."""
+
+    fact: Fact
+    change: float | int | None  # None for the first figure of a metric
+    change_pct: float | None  # percent of the previous value; None when that is 0 or there is none
+    approximate: bool  # either figure is not exact, so the change is only approximately known
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.fact.to_dict(), "change": self.change, "change_pct": self.change_pct}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One metric's figures in date order."""
+
+    metric: str
+    rows: list[TimelineRow]
+
+
+def change_between(previous: Fact, current: Fact) -> tuple[float | int, float | None]:
+    """current − previous, and that as a percent of previous (None when previous is 0).
+    Computed in decimal so that 2.5 − 1.2 is 1.3, not 1.2999999999999998."""
+    if isinstance(previous.value, int) and isinstance(current.value, int):  # the common case, kept cheap
+        change: int | float = current.value - previous.value
+        return change, None if previous.value == 0 else change / abs(previous.value) * 100
+    before, after = _decimal(previous.value), _decimal(current.value)
+    diff = after - before
+    pct = None if before == 0 else float(diff / abs(before) * 100)
+    return (int(diff) if diff == diff.to_integral_value() else float(diff)), pct
+
+
+def _decimal(x: float | int) -> Decimal:
+    return Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+
+
+def with_changes(facts: Sequence[Fact]) -> list[TimelineRow]:
+    """Facts of one metric, in date order, each with its change from the one before."""
+    rows: list[TimelineRow] = []
+    previous: Fact | None = None
+    for fact in facts:
+        if previous is None:
+            rows.append(TimelineRow(fact, None, None, False))
+        else:
+            change, pct = change_between(previous, fact)
+            approximate = fact.qualifier != "exact" or previous.qualifier != "exact"
+            rows.append(TimelineRow(fact, change, pct, approximate))
+        previous = fact
+    return rows
+
+
+def timelines(
+    store: Store,
+    metric: str | None = None,
+    *,
+    sources: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+) -> list[Timeline]:
+    """Each metric's figures in date order (spans by their start, the coarser first on a
+    tie, then by id), one timeline per metric by slug. The change of the first figure
+    shown is None: changes are between the figures shown, filters included."""
+    flt = fact_filter(store, ListQuery(metric=metric, sources=sources, since=since, until=until), newest_first=False)
+    by_metric: dict[str, list[Fact]] = {}
+    for fact in store.query_facts(flt):
+        by_metric.setdefault(fact.metric, []).append(fact)
+    return [Timeline(slug, with_changes(by_metric[slug])) for slug in sorted(by_metric)]
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A fact and its age in days on the as-of date."""
+
+    fact: Fact
+    age_days: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.fact.to_dict(), "age_days": self.age_days}
+
+
+@dataclass(frozen=True)
+class Latest:
+    """A metric's most recent figure, and each other source's latest beside it."""
+
+    current: Dated
+    others: list[Dated]
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.current.to_dict(), "others": [o.to_dict() for o in self.others]}
+
+
+def as_of_day(text: str | None, *, dayfirst: bool | None = None, today: date | None = None) -> date:
+    """The as-of date as a day: a coarser date stands for its last day (`2025-08` is 31 August)."""
+    if not text:
+        return today or date.today()
+    return parse_date(text, dayfirst=dayfirst, today=today).end
+
+
+def age_in_days(fact: Fact, as_of: date) -> int:
+    """Days from the end of the fact's span to `as_of`; 0 while the span has not ended."""
+    return max(0, (as_of - from_stored(fact.date).end).days)
+
+
+def latest(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[Latest]:
+    """Per metric (by slug), the figure whose span starts last on or before the as-of
+    date (default today), with every other source's latest figure, newest first."""
+    day = as_of or date.today()
+    metric_id = resolve_metric(store, metric, create=False) if metric else None
+    out: list[Latest] = []
+    group: list[Fact] = []
+    for fact in [*store.latest_per_source(day.isoformat(), metric_id), None]:
+        if group and (fact is None or fact.metric != group[0].metric):
+            dated = [Dated(f, age_in_days(f, day)) for f in group]
+            out.append(Latest(dated[0], dated[1:]))
+            group = []
+        if fact is not None:
+            group.append(fact)
+    return out

@@ -1,0 +1,108 @@
+"""`pptrack plot`: the timeline as a PNG or SVG image, read back; the message when matplotlib is missing."""
+
+from __future__ import annotations
+
+import struct
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import Run, add
+
+PP = "political-prisoners"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def belarus(run: Run) -> None:
+    add(run, PP, "888", "2021-12", "human-rights organisations")
+    add(run, PP, "nearly 1,400", "May 21, 2024", "EU", "--via", "EU Neighbours East")
+    add(run, PP, "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
+    add(run, PP, "nearly 1,200", "August 2025", "Viasna", "--via", "People In Need")
+    add(run, PP, "more than 1,000", "2025-09", "People In Need")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_png(run: Run, belarus: None, tmp_path: Path) -> None:
+    out = tmp_path / "chart.png"
+    result = run("plot", PP, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert png_size(out) == (1000, 500)
+    assert result.stdout == "" and "5 figure(s) from 4 source(s)" in result.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_svg(run: Run, belarus: None, tmp_path: Path) -> None:
+    out = tmp_path / "chart.SVG"
+    result = run("plot", PP, "--output", str(out), "--source", "Viasna", "--since", "2025")
+    assert result.exit_code == 0, result.stderr
+    root = ET.parse(out).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("width") == "720pt" and root.get("height") == "360pt"  # 10 × 5 inches
+    assert "2 figure(s) from 1 source(s)" in result.stderr
+
+
+def test_text_is_drawn_as_written(run: Run, tmp_path: Path) -> None:
+    add(run, "costs", "5", "2024", "$x^2$ fund")  # not TeX math: as written
+    add(run, "costs", "7", "2025", "$x^2$ fund")
+    result = run("plot", "costs", "-o", str(tmp_path / "c.png"))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_open_ended_and_single_figures_are_drawn(run: Run, tmp_path: Path) -> None:
+    add(run, "m", "at least 8", "2024", "A")
+    result = run("plot", "m", "-o", str(tmp_path / "c.png"))
+    assert result.exit_code == 0, result.stderr
+    assert png_size(tmp_path / "c.png") == (1000, 500)
+
+
+@pytest.mark.parametrize("name", ["chart.pdf", "chart", "chart.png.txt"])
+def test_other_file_names_are_bad_input(run: Run, belarus: None, tmp_path: Path, name: str) -> None:
+    result = run("plot", PP, "-o", str(tmp_path / name))
+    assert result.exit_code == 2
+    assert ".png or .svg" in result.stderr and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == [tmp_path / "pptrack.db"]
+
+
+def test_output_is_required(run: Run, belarus: None) -> None:
+    result = run("plot", PP)
+    assert result.exit_code == 2 and "--output" in result.stderr
+
+
+def test_unknown_metric(run: Run, belarus: None, tmp_path: Path) -> None:
+    result = run("plot", "political-prisonrs", "-o", str(tmp_path / "c.png"))
+    assert result.exit_code == 1 and "did you mean" in result.stderr
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_nothing_to_draw_writes_nothing(run: Run, belarus: None, tmp_path: Path) -> None:
+    result = run("plot", PP, "-o", str(tmp_path / "c.png"), "--since", "2030")
+    assert result.exit_code == 0 and "no facts match" in result.stderr
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_a_folder_that_does_not_exist_fails_cleanly(run: Run, belarus: None, tmp_path: Path) -> None:
+    result = run("plot", PP, "-o", str(tmp_path / "missing" / "c.png"))
+    assert result.exit_code == 1 and "cannot write" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_missing_matplotlib_names_the_extra(
+    run: Run, belarus: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` raises ImportError
+    result = run("plot", PP, "-o", str(tmp_path / "c.png"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: drawing an image needs matplotlib, the optional extra 'plot': pip install 'pptrack[plot]'\n"
+    )
+    assert not (tmp_path / "c.png").exists()
