@@ -233,3 +233,29 @@ def test_chart_one_per_metric(run: Run, monkeypatch: pytest.MonkeyPatch) -> None
 def test_chart_with_a_data_format_is_refused(run: Run, belarus: None) -> None:
     result = run("timeline", PP, "--chart", "--format", "json")
     assert result.exit_code == 2 and "--chart" in result.stderr and result.stdout == ""
+
+
+def _rows(run_json) -> list:
+    from pptrack.timeline import with_changes
+
+    return with_changes([_fact(r) for r in run_json("timeline", PP)])
+
+
+def _fact(record: dict):
+    from pptrack.models import Fact
+
+    fields = {k: v for k, v in record.items() if k not in ("change", "change_pct")}
+    return Fact(**{**fields, "tags": tuple(fields["tags"])})
+
+
+def test_on_a_terminal_bars_shrink_then_via_goes(run_json, belarus: None) -> None:
+    from pptrack.commands.timeline import _timeline_table
+
+    rows = _rows(run_json)
+    columns, cells = _timeline_table(rows, terminal_width=None)  # a pipe: everything, bars of 20
+    assert [c.header for c in columns][-2:] == ["via", "bar"] and len(cells[1][-1]) == 20
+    columns, cells = _timeline_table(rows, terminal_width=125)
+    assert [c.header for c in columns][-2:] == ["via", "bar"] and len(cells[1][-1]) == 15
+    columns, cells = _timeline_table(rows, terminal_width=80)
+    assert "via" not in [c.header for c in columns] and len(cells[1]) == len(columns) == 7
+    assert len(cells[1][-1]) == 5  # a quarter of the width: the shape still shows

@@ -176,3 +176,17 @@ def test_as_of_a_coarse_date_is_its_last_day() -> None:
     assert as_of_day("2024") == date(2024, 12, 31)
     assert as_of_day("03/04/2025", dayfirst=True) == date(2025, 4, 3)
     assert as_of_day(None, today=date(2026, 1, 2)) == date(2026, 1, 2)
+
+
+def test_terminal_chart_in_colour_and_plain() -> None:
+    import re
+
+    from pptrack.chart import TERMINAL_HEIGHT, terminal_chart
+
+    facts = [fact(888, date="2021-12"), fact(1400, "nearly", "2024-05-21", "EU", 2), fact(1189, date="2025-05-21")]
+    plain = terminal_chart("pp", facts, width=80, color=False)
+    coloured = terminal_chart("pp", facts, width=80, color=True)
+    assert "\x1b[" not in plain and "\x1b[" in coloured
+    assert [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", coloured).splitlines()] == plain.splitlines()
+    assert len(plain.splitlines()) == TERMINAL_HEIGHT and max(map(len, plain.splitlines())) <= 80
+    assert terminal_chart("pp", facts, width=10, color=False).count("\n") == TERMINAL_HEIGHT  # at least 40 wide

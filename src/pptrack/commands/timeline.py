@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 # Changes are written with an ASCII minus, as numbers are everywhere else (format_number,
 # csv): `-211` reads back as a value and greps as one; tables of ASCII are also cheaper to lay out.
 MINUS = "-"
+RICH_COLUMN_PADDING = 3  # what a column of a terminal table takes beyond its text
 
 Metric = Annotated[Optional[str], typer.Argument(help="The metric, e.g. political-prisoners; all when left out.")]
 Sources = Annotated[Optional[list[str]], typer.Option("--source", help="Only who counted; repeatable.")]
@@ -54,17 +55,20 @@ def _timeline_columns() -> list[Any]:
         col("value", right=True),
         col("change", right=True),
         col("change %", right=True),
-        col("source"),
-        col("via"),
+        col("source", wide=True),  # on a narrow terminal names fold; dates and numbers stay whole
+        col("via", wide=True),
         col("bar"),
     ]
 
 
-def _timeline_cells(rows: list[TimelineRow]) -> list[list[object]]:
-    from ..chart import bar, bar_scale
+def _timeline_table(rows: list[TimelineRow], *, terminal_width: int | None) -> tuple[list[Any], list[list[object]]]:
+    """The table's columns and cells. On a terminal (`terminal_width`) the bars shrink,
+    down to a quarter of their width, and if that is not enough the via column is left
+    out (JSON, csv and a piped table always have it); names fold before numbers are cut."""
+    from ..chart import BAR_WIDTH, bar, bar_scale
 
-    low_end, high_end = bar_scale([r.fact.value for r in rows])
-    return [
+    columns = _timeline_columns()
+    cells: list[list[object]] = [
         [
             r.fact.id,
             r.fact.date,
@@ -73,10 +77,48 @@ def _timeline_cells(rows: list[TimelineRow]) -> list[list[object]]:
             format_pct(r.change_pct, r.approximate),
             r.fact.source,
             r.fact.via,
-            bar(r.fact.value, low_end, high_end),
         ]
         for r in rows
     ]
+    width = BAR_WIDTH
+    if terminal_width is not None:
+        needed = _needed_widths(columns[:-1], cells)
+        width = terminal_width - sum(needed) - RICH_COLUMN_PADDING - 1  # and the table's left edge
+        if width < BAR_WIDTH // 4:
+            _drop_column(columns, cells, columns.index(next(c for c in columns if c.header == "via")))
+            width += needed[-1]
+        width = max(BAR_WIDTH // 4, min(BAR_WIDTH, width))
+    low_end, high_end = bar_scale([r.fact.value for r in rows])
+    for row, r in zip(cells, rows, strict=True):
+        row.append(bar(r.fact.value, low_end, high_end, width))
+    return columns, cells
+
+
+def _needed_widths(columns: list[Any], cells: list[list[object]]) -> list[int]:
+    """What each column takes in a terminal table to show its cells whole."""
+    from ..render import cell_width, safe_text
+
+    return [
+        max(cell_width(c.header), *(cell_width(safe_text(row[i])) for row in cells)) + RICH_COLUMN_PADDING
+        for i, c in enumerate(columns)
+    ]
+
+
+def _drop_column(columns: list[Any], cells: list[list[object]], index: int) -> None:
+    columns.pop(index)
+    for row in cells:
+        row.pop(index)
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when stdout is one, else None (a pipe or file is never cut)."""
+    import os
+    import shutil
+    import sys
+
+    if not sys.stdout.isatty() or os.environ.get("TERM") == "dumb":
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def _color_allowed() -> bool:
@@ -123,12 +165,14 @@ def timeline(
     from ..render import write_records, write_table
 
     if fmt is Format.table:
+        terminal_width = _terminal_width()
         for i, block in enumerate(blocks):
             if i:
                 import sys
 
                 sys.stdout.write("\n")
-            write_table(_timeline_cells(block.rows), _timeline_columns(), title=block.metric)
+            columns, cells = _timeline_table(block.rows, terminal_width=terminal_width)
+            write_table(cells, columns, title=block.metric)
         return
     records = [r.to_dict() for block in blocks for r in block.rows]
     write_records(records, fmt.value, _timeline_columns(), fields=(*FACT_FIELDS, "change", "change_pct"))
@@ -149,7 +193,7 @@ def latest(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The current figure of each metric, its age, and what the other sources last said."""
-    from ..render import col, write_records
+    from ..render import col, write_records, write_table
     from ..timeline import as_of_day
     from ..timeline import latest as latest_figures
 
@@ -159,20 +203,38 @@ def latest(
     if not items and fmt is Format.table:
         tell(["no facts match"])
         return
+    if fmt is Format.table:
+        # A row for the current figure, then a row for each other source's latest below it.
+        columns = [
+            col("metric", wide=True),
+            col("date"),
+            col("value", right=True),
+            col("source", wide=True),
+            col("via", wide=True),
+            col("days old", right=True),
+        ]
+        rows = [
+            [
+                item.current.fact.metric if i == 0 else "",
+                d.fact.date,
+                d.fact.display,
+                d.fact.source,
+                d.fact.via,
+                d.age_days,
+            ]
+            for item in items
+            for i, d in enumerate([item.current, *item.others])
+        ]
+        terminal_width = _terminal_width()
+        if terminal_width is not None and sum(_needed_widths(columns, rows)) + 1 > terminal_width:
+            _drop_column(columns, rows, 4)  # via: names fold, and JSON, csv and a pipe keep it
+        write_table(rows, columns)
+        return
     if fmt in (Format.json, Format.jsonl):
         records = [item.to_dict() for item in items]
     else:
         records = [{**item.current.to_dict(), "others": _others_text(item)} for item in items]
-    columns = [
-        col("metric"),
-        col("date"),
-        col("value", "display", right=True),
-        col("source"),
-        col("via"),
-        col("age (days)", "age_days", right=True),
-        col("other sources", "others", wide=True),
-    ]
-    write_records(records, fmt.value, columns, fields=(*FACT_FIELDS, "age_days", "others"))
+    write_records(records, fmt.value, [], fields=(*FACT_FIELDS, "age_days", "others"))
 
 
 def plot(
