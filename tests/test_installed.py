@@ -58,5 +58,5 @@ def test_version_and_help(db_path: Path) -> None:
     assert pptrack("--version", db=db_path).stdout.startswith("pptrack ")
     help_text = pptrack("--help", db=db_path).stdout
     commands = ("add", "list", "show", "edit", "rm", "restore", "history", "import", "metrics", "sources")
-    for command in (*commands, "diff-sources", "timeline", "latest", "plot"):
+    for command in (*commands, "diff-sources", "extract", "timeline", "latest", "plot"):
         assert command in help_text

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("transfer", "import_"),
     "metrics": ("catalog", "metrics_app"),
     "sources": ("catalog", "sources_app"),
+    "extract": ("extract", "extract"),
     "diff-sources": ("compare", "diff_sources"),
 }
 

@@ -120,6 +120,10 @@ _TENS = {
     "ninety": 90,
 }
 NUMBER_WORDS = frozenset(_ONES) | frozenset(_TEENS) | frozenset(_TENS) | {"hundred", "thousand"}
+# The same phrase tables, for finding written values inside running text (pptrack.extract).
+QUALIFIER_PREFIXES: tuple[tuple[str, str], ...] = tuple(_PREFIXES)
+QUALIFIER_SUFFIXES: tuple[tuple[str, str], ...] = tuple(_SUFFIXES)
+MULTIPLIER_WORDS: tuple[str, ...] = tuple(_MULTIPLIERS)
 _MAX = Decimal(10) ** 15  # beyond this a float no longer holds every integer
 
 
