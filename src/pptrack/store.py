@@ -468,7 +468,9 @@ class Store:
             sql += f" AND {group} IN ({', '.join('?' for _ in group_ids)})"
             params.extend(group_ids)
         sql += " ORDER BY date_start, date_rank, id"
-        return [tuple(r) for r in self.conn.execute(sql, params)]  # type: ignore[misc]
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: thousands of rows, no sqlite3.Row each
+        return cursor.execute(sql, params).fetchall()
 
     def source_names(self, ids: Sequence[int]) -> dict[int, str]:
         sql = f"SELECT id, name FROM sources WHERE id IN ({', '.join('?' for _ in ids)})"
