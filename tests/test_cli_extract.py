@@ -129,9 +129,7 @@ def test_bad_files_are_refused(run: Run, tmp_path: Path, db_path: Path, content:
         (["-", "--review"], "--review reads your answers from stdin"),
     ],
 )
-def test_bad_arguments_are_refused(
-    run: Run, tmp_path: Path, db_path: Path, args: list[str], message: str
-) -> None:
+def test_bad_arguments_are_refused(run: Run, tmp_path: Path, db_path: Path, args: list[str], message: str) -> None:
     article = write(tmp_path, ARTICLE)
     result = run("extract", *[a.replace("{article}", article) for a in args], input=ARTICLE)
     assert result.exit_code == 2

@@ -193,7 +193,10 @@ def test_the_fallback_date_is_used_only_where_the_text_gives_none() -> None:
         ("1,189 people are held, Viasna said.", "Viasna"),
         ("1,189 people are held, said Viasna.", "Viasna"),
         ("The human rights organization Vjasna currently counts over 1,400 people.", "Vjasna"),
-        ("To date, 888 political prisoners have been recognised by human rights organisations.", "human rights organisations"),  # noqa: E501
+        (
+            "To date, 888 political prisoners have been recognised by human rights organisations.",
+            "human rights organisations",
+        ),
         ("Amnesty International, which counted 853 executions, said more were likely.", "Amnesty International"),
         ("The Union (UFPP) said 375 people are held.", "Union"),
         ("Viasna's latest count shows 1,189 people held.", "Viasna"),

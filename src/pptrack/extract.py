@@ -593,6 +593,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _name_before(text: str, *, proper_only: bool = False) -> str | None:
+    text = text[-_NAME_REACH:]
     # "Amnesty International, which counted 853 executions, said": the subject before the clause
     text = re.sub(r"\([^()]*\)", " ", text)
     aux = "|".join(_AUXILIARIES)
@@ -629,7 +630,7 @@ def _name_before(text: str, *, proper_only: bool = False) -> str | None:
 
 
 def _name_after(text: str) -> str | None:
-    tokens = _tokens(text)
+    tokens = _tokens(text[:_NAME_REACH])
     taken: list[str] = []
     for token in tokens:
         low = token.lower()
@@ -661,6 +662,7 @@ def _name_after(text: str) -> str | None:
     return _clean_name(taken)
 
 
+_NAME_REACH = 300  # characters looked at around a verb for the name: enough for any name, bounded for speed
 ANAPHOR = "\x00"  # "he said", "the group said": whoever was named last (the marker, then the words)
 _GENERIC = frozenset(
     "group organisation organization ngo agency centre center monitor body office watchdog charity committee "
