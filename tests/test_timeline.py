@@ -166,9 +166,9 @@ def test_series_per_source_in_order_of_first_appearance() -> None:
 
 
 def test_age_counts_from_the_end_of_the_span() -> None:
-    assert age_in_days(fact(1, date="2025-08"), date(2025, 9, 30)) == 30
-    assert age_in_days(fact(1, date="2025-08"), date(2025, 8, 10)) == 0  # the month has not ended
-    assert age_in_days(fact(1, date="2024-05-21"), date(2024, 5, 22)) == 1
+    assert age_in_days(date(2025, 8, 31), date(2025, 9, 30)) == 30
+    assert age_in_days(date(2025, 8, 31), date(2025, 8, 10)) == 0  # the month has not ended
+    assert age_in_days(date(2024, 5, 21), date(2024, 5, 22)) == 1
 
 
 def test_as_of_a_coarse_date_is_its_last_day() -> None:

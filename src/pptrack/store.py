@@ -430,10 +430,10 @@ class Store:
 
     # --- timeline and latest (pptrack.timeline) ------------------------------
 
-    def latest_per_source(self, as_of: str, metric_id: int | None = None) -> list[Fact]:
+    def latest_per_source(self, as_of: str, metric_id: int | None = None) -> list[tuple[Fact, str]]:
         """For each metric and each source, its latest live fact whose span starts on or
-        before `as_of` (ISO day); per metric the most recent first. One indexed probe per
-        (metric, source) pair: no pass over every fact."""
+        before `as_of` (ISO day), with the last day of its span; per metric the most recent
+        first. One indexed probe per (metric, source) pair: no pass over every fact."""
         pairs = "metrics m CROSS JOIN sources s"
         params: list[Any] = [as_of]
         if metric_id is not None:
@@ -449,7 +449,7 @@ class Store:
                 FROM {pairs})
             ORDER BY m.slug, f.date_start DESC, f.date_rank DESC, f.id DESC"""
         )
-        return [fact_from_row(row) for row in self.conn.execute(sql, params)]
+        return [(fact_from_row(row), row["date_end"]) for row in self.conn.execute(sql, params)]
 
     # --- source comparison (pptrack.compare) -----------------------------------
 

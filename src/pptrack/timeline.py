@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .dates import from_stored, parse_date
+from .dates import parse_date
 from .models import Fact
 from .service import ListQuery, fact_filter, resolve_metric
 from .store import Store
@@ -112,9 +112,9 @@ def as_of_day(text: str | None, *, dayfirst: bool | None = None, today: date | N
     return parse_date(text, dayfirst=dayfirst, today=today).end
 
 
-def age_in_days(fact: Fact, as_of: date) -> int:
-    """Days from the end of the fact's span to `as_of`; 0 while the span has not ended."""
-    return max(0, (as_of - from_stored(fact.date).end).days)
+def age_in_days(span_end: date, as_of: date) -> int:
+    """Days from the end of a fact's span to `as_of`; 0 while the span has not ended."""
+    return max(0, (as_of - span_end).days)
 
 
 def latest(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[Latest]:
@@ -123,12 +123,11 @@ def latest(store: Store, metric: str | None = None, *, as_of: date | None = None
     day = as_of or date.today()
     metric_id = resolve_metric(store, metric, create=False) if metric else None
     out: list[Latest] = []
-    group: list[Fact] = []
-    for fact in [*store.latest_per_source(day.isoformat(), metric_id), None]:
-        if group and (fact is None or fact.metric != group[0].metric):
-            dated = [Dated(f, age_in_days(f, day)) for f in group]
-            out.append(Latest(dated[0], dated[1:]))
+    group: list[Dated] = []
+    for fact, span_end in [*store.latest_per_source(day.isoformat(), metric_id), (None, "")]:
+        if group and (fact is None or fact.metric != group[0].fact.metric):
+            out.append(Latest(group[0], group[1:]))
             group = []
         if fact is not None:
-            group.append(fact)
+            group.append(Dated(fact, age_in_days(date.fromisoformat(span_end), day)))
     return out
