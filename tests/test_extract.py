@@ -121,6 +121,20 @@ def test_masking_keeps_every_other_character_in_place() -> None:
     assert "at least 8 people" in masked
 
 
+def test_a_number_after_a_name_is_an_identifier_unless_it_counts_something() -> None:
+    assert values("Channel 4 said it would air the film. Flight MH17 crashed.") == []
+    assert [(c.display, c.noun) for c in run("In Minsk 300 people were detained, police said.")] == [("300", "people")]
+
+
+def test_money_and_spaces_in_numbers() -> None:
+    found = run("The court imposed $5 million and €20,000 in fines. Nearly 1\u00a0189 people are held.")
+    assert [(c.display, c.value, c.noun) for c in found] == [
+        ("5 million", 5_000_000, "USD"),
+        ("20,000", 20_000, "EUR"),
+        ("nearly 1 189", 1189, "people"),
+    ]
+
+
 def test_number_words_need_a_qualifier_or_a_counted_noun() -> None:
     assert values("Including eight being held incommunicado.") == []
     assert values("One man refused exile.") == []

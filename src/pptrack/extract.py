@@ -459,7 +459,7 @@ def _figure(sentence: str, masked: str, m: re.Match[str]) -> Figure | None:
         display = "between" + display[len("between") :]
     if words_only:
         display = display.lower()  # "Seven activists": the value is "seven"
-    if _is_year(numbers, qualified, noun) or _is_identifier(sentence, start, m):
+    if _is_year(numbers, qualified, noun) or (noun is None and _is_identifier(sentence, start, m)):
         return None
     if words_only and not qualified:
         determiner = re.search(r"\b(?:his|her|their|its|our|my|your|the|these|those)\s+$", sentence[:start], re.I)
@@ -491,7 +491,8 @@ def _is_year(numbers: list[str], qualified: bool, noun: str | None) -> bool:
 
 
 def _is_identifier(sentence: str, start: int, m: re.Match[str]) -> bool:
-    """A number right after a capitalised word mid-sentence names something: "Channel 4"."""
+    """A number right after a capitalised word mid-sentence, counting nothing, names something:
+    "Channel 4 said" (but "In Minsk 300 people" counts people)."""
     if m["pre"]:
         return False
     before = sentence[:start]
@@ -727,7 +728,6 @@ def match_metric(noun: str | None, kind: str | None, metrics: Sequence[Metric]) 
 class Extraction:
     candidates: list[Candidate] = field(default_factory=list)
     article_date: FactDate | None = None
-    notices: list[str] = field(default_factory=list)
 
 
 def extract(
