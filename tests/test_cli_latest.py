@@ -130,3 +130,13 @@ def test_bad_as_of_is_bad_input(run: Run, belarus: None) -> None:
     assert (item["display"], item["age_days"]) == ("1,189", 46)
     [item] = json.loads(run("latest", "--as-of", "06/07/2025", "--monthfirst", "--format", "json").stdout)
     assert (item["display"], item["age_days"]) == ("1,189", 17)
+
+
+def test_a_narrow_terminal_leaves_out_via(run: Run, belarus: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pptrack.commands.timeline as commands
+
+    monkeypatch.setattr(commands, "_terminal_width", lambda: 60)
+    header = run("latest", "--as-of", "2025-10-30").stdout.splitlines()[0]
+    assert header.split() == ["metric", "date", "value", "source", "days", "old"]
+    monkeypatch.setattr(commands, "_terminal_width", lambda: 200)
+    assert "via" in run("latest", "--as-of", "2025-10-30").stdout.splitlines()[0]

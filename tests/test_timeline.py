@@ -190,3 +190,15 @@ def test_terminal_chart_in_colour_and_plain() -> None:
     assert [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", coloured).splitlines()] == plain.splitlines()
     assert len(plain.splitlines()) == TERMINAL_HEIGHT and max(map(len, plain.splitlines())) <= 80
     assert terminal_chart("pp", facts, width=10, color=False).count("\n") == TERMINAL_HEIGHT  # at least 40 wide
+
+
+@given(st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=30))
+def test_changes_add_up_to_the_whole_move(values: list[int]) -> None:
+    rows = with_changes([fact(v, id=i) for i, v in enumerate(values)])
+    assert rows[0].change is None
+    assert sum(r.change for r in rows[1:]) == values[-1] - values[0]
+    for before, row in zip(values, rows[1:], strict=False):
+        if before:
+            assert row.change_pct == pytest.approx(row.change / abs(before) * 100)
+        else:
+            assert row.change_pct is None
