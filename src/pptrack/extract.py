@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import parse_date
 from .errors import BadInput
-from .models import Fact, FactDate, Metric
+from .models import Fact, FactDate, Interval, Metric
 from .names import name_key
 from .values import MULTIPLIER_WORDS, NUMBER_WORDS, QUALIFIER_PREFIXES, QUALIFIER_SUFFIXES, parse_value
 
@@ -422,7 +422,7 @@ class Figure:
     end: int
     display: str
     noun: str | None
-    interval: Any
+    interval: Interval
     when: str | None = None  # "975 people in 2024", "254 in January 2024": a date written right after
 
 
