@@ -230,6 +230,17 @@ def test_chart_one_per_metric(run: Run, monkeypatch: pytest.MonkeyPatch) -> None
     assert len(result.stdout.split("\n\n")) == 2
 
 
+def test_chart_of_many_sources_draws_those_with_most_figures(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(10):
+        for year in range(2015, 2025 - i):
+            add(run, "m", str(100 + i), str(year), f"S{i}")
+    monkeypatch.setenv("COLUMNS", "100")
+    result = run("timeline", "m", "--chart")
+    assert result.exit_code == 0
+    assert "S7" in result.stdout and "S8" not in result.stdout and "S9" not in result.stdout
+    assert "m: not drawn, having fewer figures: S8, S9 (--source chooses)" in result.stderr
+
+
 def test_chart_with_a_data_format_is_refused(run: Run, belarus: None) -> None:
     result = run("timeline", PP, "--chart", "--format", "json")
     assert result.exit_code == 2 and "--chart" in result.stderr and result.stdout == ""

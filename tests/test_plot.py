@@ -64,6 +64,17 @@ def test_open_ended_and_single_figures_are_drawn(run: Run, tmp_path: Path) -> No
     assert png_size(tmp_path / "c.png") == (1000, 500)
 
 
+def test_many_sources_draw_the_ten_with_most_figures(run: Run, tmp_path: Path) -> None:
+    for i in range(12):
+        for year in range(2010, 2025 - i):
+            add(run, "m", str(100 + i), str(year), f"S{i:02d}")
+    result = run("plot", "m", "-o", str(tmp_path / "c.svg"))
+    assert result.exit_code == 0, result.stderr
+    assert "from 10 source(s)" in result.stderr
+    assert "m: not drawn, having fewer figures: S10, S11 (--source chooses)" in result.stderr
+    ET.parse(tmp_path / "c.svg")
+
+
 @pytest.mark.parametrize("name", ["chart.pdf", "chart", "chart.png.txt"])
 def test_other_file_names_are_bad_input(run: Run, belarus: None, tmp_path: Path, name: str) -> None:
     result = run("plot", PP, "-o", str(tmp_path / name))

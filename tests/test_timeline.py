@@ -184,12 +184,22 @@ def test_terminal_chart_in_colour_and_plain() -> None:
     from pptrack.chart import TERMINAL_HEIGHT, terminal_chart
 
     facts = [fact(888, date="2021-12"), fact(1400, "nearly", "2024-05-21", "EU", 2), fact(1189, date="2025-05-21")]
-    plain = terminal_chart("pp", facts, width=80, color=False)
-    coloured = terminal_chart("pp", facts, width=80, color=True)
+    plain, left_out = terminal_chart("pp", facts, width=80, color=False)
+    coloured, _ = terminal_chart("pp", facts, width=80, color=True)
+    assert left_out == []
     assert "\x1b[" not in plain and "\x1b[" in coloured
     assert [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", coloured).splitlines()] == plain.splitlines()
     assert len(plain.splitlines()) == TERMINAL_HEIGHT and max(map(len, plain.splitlines())) <= 80
-    assert terminal_chart("pp", facts, width=10, color=False).count("\n") == TERMINAL_HEIGHT  # at least 40 wide
+    assert terminal_chart("pp", facts, width=10, color=False)[0].count("\n") == TERMINAL_HEIGHT  # at least 40 wide
+
+
+def test_a_chart_draws_the_sources_with_most_figures() -> None:
+    from pptrack.chart import Series, most_reported
+
+    series = [Series(name, [fact(1)] * n) for name, n in [("a", 1), ("b", 3), ("c", 2), ("d", 3)]]
+    drawn, rest = most_reported(series, 2)
+    assert [s.source for s in drawn] == ["b", "d"] and [s.source for s in rest] == ["a", "c"]
+    assert most_reported(series, 4) == (series, [])
 
 
 @given(st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=30))

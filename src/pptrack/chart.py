@@ -25,6 +25,7 @@ BAR_WIDTH = 20
 IMAGE_SUFFIXES = (".png", ".svg")
 IMAGE_SIZE_IN = (10.0, 5.0)
 IMAGE_DPI = 100  # a PNG is 1000 × 500 pixels
+IMAGE_MAX_SERIES = 10  # matplotlib's colour cycle: beyond it lines share colours
 TERMINAL_HEIGHT = 20
 MAX_TERMINAL_WIDTH = 200
 _MARKERS = ("•", "x", "+", "o", "*", "#", "@", "%")
@@ -110,17 +111,30 @@ def date_ticks(first: date, last: date, most: int) -> list[tuple[date, str]]:
     return [(d, f"{d.year:04d}-{d.month:02d}") for d in months[::step]]
 
 
-def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool) -> str:
+def most_reported(series: list[Series], most: int) -> tuple[list[Series], list[Series]]:
+    """The `most` series with the most figures (ties: first seen), in their order; and the rest."""
+    if len(series) <= most:
+        return series, []
+    ranked = sorted(range(len(series)), key=lambda i: -len(series[i].facts))
+    kept = sorted(ranked[:most])
+    return [series[i] for i in kept], [series[i] for i in sorted(ranked[most:])]
+
+
+def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool) -> tuple[str, list[str]]:
     """A line chart of one metric, one series per source, on a dated x axis: text of
-    `width` columns and TERMINAL_HEIGHT lines (no escape codes unless `color`)."""
+    `width` columns and TERMINAL_HEIGHT lines (no escape codes unless `color`). Only as
+    many sources as there are markers are drawn, those with the most figures; the names
+    of the others are returned beside the chart."""
     import plotext as plt
 
+    drawn, left_out = most_reported(by_source(facts), len(_MARKERS))
+    facts = [f for series in drawn for f in series.facts]
     width = max(40, min(width, MAX_TERMINAL_WIDTH))
     plt.clear_figure()
     plt.theme("clear")
     plt.date_form("Y-m-d")
     plt.plotsize(width, TERMINAL_HEIGHT)
-    for i, series in enumerate(by_source(facts)):
+    for i, series in enumerate(drawn):
         plt.plot(
             [midpoint(f).isoformat() for f in series.facts],
             [f.value for f in series.facts],
@@ -142,7 +156,7 @@ def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool
     plt.clear_figure()
     if not color:
         text = plt.uncolorize(text)
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n", [s.source for s in left_out]
 
 
 def check_image_path(path: Path) -> None:
@@ -166,16 +180,18 @@ def _mpl_text(text: str) -> str:
     return safe_text(text).replace("$", r"\$")
 
 
-def save_image(path: Path, title: str, ylabel: str, facts: Sequence[Fact]) -> None:
+def save_image(path: Path, title: str, ylabel: str, facts: Sequence[Fact]) -> list[Series]:
     """The chart as a PNG or SVG file: a line with markers per source, error bars for
     each figure's interval (vertical) and its date's span (horizontal). The file is
-    written whole or not at all."""
+    written whole or not at all. As many sources are drawn as there are colours, those
+    with the most figures; returns the series drawn."""
     from matplotlib import dates as mdates
     from matplotlib.figure import Figure
 
+    drawn, _ = most_reported(by_source(facts), IMAGE_MAX_SERIES)
     fig = Figure(figsize=IMAGE_SIZE_IN, dpi=IMAGE_DPI, layout="constrained")
     ax = fig.subplots()
-    for series in by_source(facts):
+    for series in drawn:
         xs, ys, lower, upper, half_spans = [], [], [], [], []
         for f in series.facts:
             span = from_stored(f.date)
@@ -211,3 +227,4 @@ def save_image(path: Path, title: str, ylabel: str, facts: Sequence[Fact]) -> No
         raise PptrackError(f"cannot write {str(path)!r}: {e.strerror or e}") from None
     finally:
         tmp.unlink(missing_ok=True)
+    return drawn

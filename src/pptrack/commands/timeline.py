@@ -159,8 +159,11 @@ def timeline(
         width = shutil.get_terminal_size((80, 24)).columns
         color = _color_allowed()
         for i, block in enumerate(blocks):
-            facts = [r.fact for r in block.rows]
-            sys.stdout.write(("\n" if i else "") + terminal_chart(block.metric, facts, width=width, color=color))
+            text, left_out = terminal_chart(block.metric, [r.fact for r in block.rows], width=width, color=color)
+            sys.stdout.write(("\n" if i else "") + text)
+            if left_out:
+                names = ", ".join(left_out[:5]) + (", ..." if len(left_out) > 5 else "")
+                tell([f"{block.metric}: not drawn, having fewer figures: {names} (--source chooses)"])
         return
     from ..render import write_records, write_table
 
@@ -263,6 +266,11 @@ def plot(
         tell([f"no facts match; {output} not written"])
         return
     facts = [r.fact for r in blocks[0].rows]
-    save_image(output, about.label, about.unit or about.label, facts)
-    sources = len({f.source for f in facts})
-    tell([f"wrote {output}: {len(facts)} figure(s) from {sources} source(s)"])
+    drawn = save_image(output, about.label, about.unit or about.label, facts)
+    figures = sum(len(series.facts) for series in drawn)
+    notices = [f"wrote {output}: {figures} figure(s) from {len(drawn)} source(s)"]
+    left_out = sorted({f.source for f in facts} - {series.source for series in drawn})
+    if left_out:
+        names = ", ".join(left_out[:5]) + (", ..." if len(left_out) > 5 else "")
+        notices.append(f"{about.slug}: not drawn, having fewer figures: {names} (--source chooses)")
+    tell(notices)
