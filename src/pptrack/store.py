@@ -162,14 +162,20 @@ def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, in_mem
 
 
 def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """A copy of the database as it is, next to it, named with its schema version."""
+    """A copy of the database as it is, next to it, named with its schema version.
+
+    Read through a second connection: `conn` holds the write lock, so what is copied is
+    the last committed state and no other process can change it meanwhile.
+    """
     backup = path.with_name(f"{path.name}.v{version}.bak")
     try:
+        source = _connect(str(path))
         target = sqlite3.connect(backup)
         try:
-            conn.backup(target)
+            source.backup(target)
         finally:
             target.close()
+            source.close()
     except sqlite3.Error as e:
         raise DatabaseProblem(f"cannot write the backup copy {backup} before upgrading {path}: {e}") from None
     return backup
@@ -188,8 +194,13 @@ class FactFilter:
     include_removed: bool = False
 
 
+# The columns of a Fact in its field order (then removed_at and the span), so that a row
+# becomes a Fact positionally: listings build tens of thousands of them.
 _FACT_SELECT = """
-SELECT f.*, m.slug AS metric_slug, s.name AS source_name, v.name AS via_name
+SELECT f.id, f.uid, m.slug AS metric_slug, f.value, f.low, f.high, f.qualifier, f.display,
+       f.date, f.date_precision, f.published, s.name AS source_name, v.name AS via_name,
+       f.url, f.quote, f.note, f.tags, f.created_at, f.updated_at, f.removed_at,
+       f.date_start, f.date_end
 FROM facts f
 JOIN metrics m ON m.id = f.metric_id
 JOIN sources s ON s.id = f.source_id
@@ -198,28 +209,9 @@ LEFT JOIN sources v ON v.id = f.via_id
 
 
 def fact_from_row(row: sqlite3.Row) -> Fact:
-    return Fact(
-        id=row["id"],
-        uid=row["uid"],
-        metric=row["metric_slug"],
-        value=row["value"],
-        low=row["low"],
-        high=row["high"],
-        qualifier=row["qualifier"],
-        display=row["display"],
-        date=row["date"],
-        date_precision=row["date_precision"],
-        published=row["published"],
-        source=row["source_name"],
-        via=row["via_name"],
-        url=row["url"],
-        quote=row["quote"],
-        note=row["note"],
-        tags=tuple(json.loads(row["tags"])),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        removed=row["removed_at"] is not None,
-    )
+    """A Fact from a row of `_FACT_SELECT`."""
+    tags = row[16]
+    return Fact(*row[:16], () if tags == "[]" else tuple(json.loads(tags)), row[17], row[18], row[19] is not None)
 
 
 @dataclass
@@ -484,4 +476,316 @@ class Store:
 
     # --- import and export (pptrack.io) ----------------------------------------
 
+    # An import is staged in temporary tables inside the import's one transaction:
+    # `import_rows` holds each checked row as a few keys into `import_values` (each
+    # distinct written value) and `import_dates` (each distinct date), so a million
+    # rows stream through without being held in memory; matching and writing are then
+    # a handful of set-wise statements.
+
+    def import_stage(self) -> None:
+        # A bigger page cache for this connection: the fact indexes of a large import fit.
+        self.conn.execute("PRAGMA cache_size = -65536")
+        for sql in (
+            "DROP TABLE IF EXISTS temp.import_rows",
+            "DROP TABLE IF EXISTS temp.import_values",
+            "DROP TABLE IF EXISTS temp.import_dates",
+            """CREATE TEMP TABLE import_values (
+                id INTEGER PRIMARY KEY, value NUMERIC, low NUMERIC, high NUMERIC, qualifier TEXT,
+                display TEXT)""",
+            """CREATE TEMP TABLE import_dates (
+                id INTEGER PRIMARY KEY, date TEXT, date_precision TEXT, date_start TEXT, date_end TEXT,
+                date_rank INTEGER)""",
+            # `extra` is a JSON object with the row's other fields (uid, url, quote, ..., history),
+            # NULL for a hand-made row that has none. `status`: NULL (to add), 'present', 'updated'.
+            """CREATE TEMP TABLE import_rows (
+                line INTEGER PRIMARY KEY, uid TEXT, metric_id INTEGER, source_id INTEGER, via_id INTEGER,
+                value_id INTEGER, interval_id INTEGER, date_id INTEGER, removed INTEGER, extra TEXT,
+                fact_id INTEGER, status TEXT)""",
+        ):
+            self.conn.execute(sql)
+
+    def import_unstage(self) -> None:
+        for table in ("import_rows", "import_values", "import_dates"):
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+    def stage_values(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """(id, value, low, high, qualifier, display) rows."""
+        self.conn.executemany("INSERT INTO import_values VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def stage_dates(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """(id, date, date_precision, date_start, date_end, date_rank) rows."""
+        self.conn.executemany("INSERT INTO import_dates VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def stage_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """(line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id, removed, extra) rows."""
+        self.conn.executemany(
+            "INSERT INTO import_rows (line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id,"
+            " removed, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def stage_plain_rows(self, rows: Sequence[tuple[int, int, int, int, int, int]]) -> None:
+        """(line, metric_id, source_id, value_id, interval_id, date_id): rows with nothing else."""
+        self.conn.executemany(
+            "INSERT INTO import_rows (line, metric_id, source_id, value_id, interval_id, date_id, removed)"
+            " VALUES (?, ?, ?, ?, ?, ?, 0)",
+            rows,
+        )
+
+    def staged_uid_twins(self, limit: int) -> list[tuple[int, str, int]]:
+        """(line, uid, first line) of rows whose uid an earlier row of the import has already."""
+        return self.conn.execute(
+            """SELECT r.line, r.uid, t.first FROM import_rows r
+               JOIN (SELECT uid, min(line) AS first FROM import_rows WHERE uid IS NOT NULL
+                     GROUP BY uid HAVING count(*) > 1) t ON t.uid = r.uid
+               WHERE r.line > t.first ORDER BY r.line LIMIT ?""",
+            (limit,),
+        ).fetchall()
+
+    def match_staged(self) -> None:
+        """Mark each staged row: a uid the database has is that fact; a live row identical
+        to a live fact stored before this import (same metric, source, via, date with its
+        precision, qualifier, value and bounds) is present; so is a row without uid identical
+        to an earlier live row of the import. The rest stay NULL: to be added."""
+        conn = self.conn
+        conn.execute(
+            "UPDATE import_rows SET fact_id = (SELECT id FROM facts WHERE facts.uid = import_rows.uid)"
+            " WHERE uid IS NOT NULL"
+        )
+        conn.execute("UPDATE import_rows SET status = 'present' WHERE fact_id IS NOT NULL")
+        if conn.execute("SELECT 1 FROM facts WHERE removed_at IS NULL LIMIT 1").fetchone() is not None:
+            conn.execute(
+                """UPDATE import_rows SET status = 'present', fact_id = (
+                       SELECT f.id FROM facts f, import_values v, import_dates d
+                       WHERE v.id = import_rows.value_id AND d.id = import_rows.date_id
+                         AND f.metric_id = import_rows.metric_id AND f.date_start = d.date_start
+                         AND f.date_rank = d.date_rank AND f.source_id = import_rows.source_id
+                         AND f.via_id IS import_rows.via_id AND f.date = d.date AND f.qualifier = v.qualifier
+                         AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL
+                       ORDER BY f.id LIMIT 1)
+                   WHERE status IS NULL AND NOT removed AND EXISTS (
+                       SELECT 1 FROM facts f, import_values v, import_dates d
+                       WHERE v.id = import_rows.value_id AND d.id = import_rows.date_id
+                         AND f.metric_id = import_rows.metric_id AND f.date_start = d.date_start
+                         AND f.date_rank = d.date_rank AND f.source_id = import_rows.source_id
+                         AND f.via_id IS import_rows.via_id AND f.date = d.date AND f.qualifier = v.qualifier
+                         AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL)"""
+            )
+        conn.execute(
+            """UPDATE import_rows SET status = 'present' WHERE line IN (
+                   SELECT line FROM (
+                       SELECT line, uid, row_number() OVER (
+                           PARTITION BY metric_id, source_id, via_id, interval_id, date_id ORDER BY line) AS nth
+                       FROM import_rows WHERE status IS NULL AND NOT removed)
+                   WHERE nth > 1 AND uid IS NULL)"""
+        )
+
+    def staged_newer(self) -> list[tuple[int, int, str]]:
+        """(line, fact id, extra) of rows matched by uid whose updated_at is later than the
+        stored fact's and whose content differs from it."""
+        return self.conn.execute(
+            """SELECT r.line, f.id, r.extra FROM import_rows r
+               JOIN facts f ON f.id = r.fact_id
+               JOIN import_values v ON v.id = r.value_id
+               JOIN import_dates d ON d.id = r.date_id
+               WHERE r.uid IS NOT NULL AND json_extract(r.extra, '$.updated_at') > f.updated_at
+                 AND (f.metric_id IS NOT r.metric_id OR f.source_id IS NOT r.source_id
+                      OR f.via_id IS NOT r.via_id OR f.value IS NOT v.value OR f.low IS NOT v.low
+                      OR f.high IS NOT v.high OR f.qualifier IS NOT v.qualifier OR f.display IS NOT v.display
+                      OR f.date IS NOT d.date OR f.published IS NOT json_extract(r.extra, '$.published')
+                      OR f.url IS NOT json_extract(r.extra, '$.url')
+                      OR f.quote IS NOT json_extract(r.extra, '$.quote')
+                      OR f.note IS NOT json_extract(r.extra, '$.note')
+                      OR f.tags IS NOT coalesce(json_extract(r.extra, '$.tags'), '[]')
+                      OR (f.removed_at IS NULL) IS NOT (NOT r.removed))
+               ORDER BY r.line"""
+        ).fetchall()
+
+    def update_from_staged(self, line: int, fact_id: int) -> None:
+        """Give fact `fact_id` the content of staged row `line` (a newer version of it)."""
+        self.conn.execute(
+            """UPDATE facts SET (metric_id, value, low, high, qualifier, display, date, date_precision,
+                                 date_start, date_end, date_rank, published, source_id, via_id, url, quote,
+                                 note, tags, updated_at, removed_at) = (
+                   SELECT r.metric_id, v.value, v.low, v.high, v.qualifier, v.display, d.date,
+                          d.date_precision, d.date_start, d.date_end, d.date_rank,
+                          json_extract(r.extra, '$.published'), r.source_id, r.via_id,
+                          json_extract(r.extra, '$.url'), json_extract(r.extra, '$.quote'),
+                          json_extract(r.extra, '$.note'), coalesce(json_extract(r.extra, '$.tags'), '[]'),
+                          json_extract(r.extra, '$.updated_at'), json_extract(r.extra, '$.removed_at')
+                   FROM import_rows r JOIN import_values v ON v.id = r.value_id
+                   JOIN import_dates d ON d.id = r.date_id WHERE r.line = ?)
+               WHERE id = ?""",
+            (line, fact_id),
+        )
+        self.conn.execute("UPDATE import_rows SET status = 'updated' WHERE line = ?", (line,))
+
+    def staged_counts(self) -> dict[str | None, int]:
+        return dict(self.conn.execute("SELECT status, count(*) FROM import_rows GROUP BY status").fetchall())
+
+    def write_staged(self, stamp: str, clock_ms: int) -> None:
+        """Insert every staged row still to add as a fact, in file order, each with an
+        'added' version (the fact as `Fact.to_dict` gives it); a removed row also gets its
+        'removed' version. A row without uid gets a new one: a UUIDv7 from `clock_ms` (ms
+        since 1970) and the row's place, time-ordered so that a million of them go into
+        the uid index in order rather than at random places."""
+        conn = self.conn
+        base = conn.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()[0]
+        adding = conn.execute("SELECT count(*) FROM import_rows WHERE status IS NULL").fetchone()[0]
+        # Many facts go in faster without the other indexes of `facts`, which are then built
+        # again, sorted, in one go (inside this transaction: readers never miss them).
+        rebuild = []
+        if adding >= 10_000 and adding >= base:
+            rebuild = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'facts' AND sql IS NOT NULL"
+            ).fetchall()
+            for name, _ in rebuild:
+                conn.execute(f'DROP INDEX "{name}"')
+        conn.execute(
+            """INSERT INTO facts (uid, metric_id, value, low, high, qualifier, display, date,
+                                  date_precision, date_start, date_end, date_rank, published, source_id,
+                                  via_id, url, quote, note, tags, created_at, updated_at, removed_at)
+               SELECT coalesce(r.uid, printf('%08x-%04x-7%03x-%x%03x-%s', :ms >> 16, :ms & 65535,
+                                             (r.nth >> 12) & 4095, 8 + ((r.nth >> 24) & 3), r.nth & 4095,
+                                             lower(hex(randomblob(6))))),
+                      r.metric_id, v.value, v.low, v.high, v.qualifier, v.display, d.date,
+                      d.date_precision, d.date_start, d.date_end, d.date_rank,
+                      json_extract(r.extra, '$.published'), r.source_id, r.via_id, json_extract(r.extra, '$.url'),
+                      json_extract(r.extra, '$.quote'), json_extract(r.extra, '$.note'),
+                      coalesce(json_extract(r.extra, '$.tags'), '[]'),
+                      coalesce(json_extract(r.extra, '$.created_at'), :stamp),
+                      coalesce(json_extract(r.extra, '$.updated_at'), json_extract(r.extra, '$.created_at'), :stamp),
+                      json_extract(r.extra, '$.removed_at')
+               FROM (SELECT *, row_number() OVER (ORDER BY line) AS nth FROM import_rows
+                     WHERE status IS NULL) AS r
+               JOIN import_values v ON v.id = r.value_id JOIN import_dates d ON d.id = r.date_id
+               ORDER BY r.line""",
+            {"stamp": stamp, "ms": clock_ms},
+        )
+        for _, sql in rebuild:
+            conn.execute(sql)
+        # Numbers as JSON: SQLite writes a real with 15 digits; the few that need more get 17.
+        number = (
+            "CASE WHEN {0} IS NULL OR CAST(CAST({0} AS TEXT) AS REAL) = {0} THEN {0}"
+            " ELSE json(printf('%!.17g', {0})) END"
+        )
+        conn.execute(
+            f"""INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
+               SELECT f.id, 1, f.created_at, 'added', json_object(
+                          'id', f.id, 'uid', f.uid, 'metric', m.slug, 'value', {number.format("f.value")},
+                          'low', {number.format("f.low")}, 'high', {number.format("f.high")},
+                          'qualifier', f.qualifier, 'display', f.display, 'date', f.date,
+                          'date_precision', f.date_precision, 'published', f.published, 'source', s.name,
+                          'via', w.name, 'url', f.url, 'quote', f.quote, 'note', f.note, 'tags', json(f.tags),
+                          'created_at', f.created_at, 'updated_at', f.created_at)
+               FROM facts f JOIN metrics m ON m.id = f.metric_id JOIN sources s ON s.id = f.source_id
+               LEFT JOIN sources w ON w.id = f.via_id
+               WHERE f.id > ? ORDER BY f.id""",
+            (base,),
+        )
+        conn.execute(
+            """INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
+               SELECT f.id, 2, f.removed_at, 'removed', x.data
+               FROM facts f JOIN fact_versions x ON x.fact_id = f.id AND x.version = 1
+               WHERE f.id > ? AND f.removed_at IS NOT NULL""",
+            (base,),
+        )
+
+    def staged_histories(self) -> Iterator[tuple[int, str]]:
+        """(new fact id, history JSON) of the added rows that bring their own history."""
+        yield from self.conn.execute(
+            """SELECT f.id, json_extract(r.extra, '$.history') FROM import_rows r JOIN facts f ON f.uid = r.uid
+               WHERE r.status IS NULL AND json_extract(r.extra, '$.history') IS NOT NULL ORDER BY r.line"""
+        )
+
+    def replace_versions(self, fact_ids: Sequence[int], rows: Sequence[tuple[int, int, str, str, str]]) -> None:
+        """Put `rows` (fact id, version, changed_at, change, data JSON) in place of the
+        versions of `fact_ids`."""
+        self.conn.executemany("DELETE FROM fact_versions WHERE fact_id = ?", [(i,) for i in fact_ids])
+        self.insert_versions(rows)
+
+    def insert_versions(self, rows: Sequence[tuple[int, int, str, str, str]]) -> None:
+        """(fact id, version, changed_at, change, data JSON) rows."""
+        self.conn.executemany(
+            "INSERT INTO fact_versions (fact_id, version, changed_at, change, data) VALUES (?, ?, ?, ?, ?)", rows
+        )
+
+    def metric_kind(self, metric_id: int) -> str:
+        return str(self.conn.execute("SELECT kind FROM metrics WHERE id = ?", (metric_id,)).fetchone()[0])
+
+    def count_facts(self) -> int:
+        """Every fact, removed ones too."""
+        return int(self.conn.execute("SELECT count(*) FROM facts").fetchone()[0])
+
+    def export_rows(self) -> Iterator[sqlite3.Row]:
+        """Every fact, removed ones too, in a stable order (metric, date order, source, uid),
+        with its metric's kind and whether its history is only its 'added' version as it
+        stands (`plain`): such a history need not be written out, import rebuilds it."""
+        yield from self.conn.execute(
+            """SELECT f.*, m.slug AS metric_slug, m.kind AS metric_kind, s.name AS source_name,
+                      w.name AS via_name,
+                      f.created_at = f.updated_at AND f.removed_at IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id AND x.version > 1)
+                      AND EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id AND x.version = 1
+                                  AND x.change = 'added' AND x.changed_at = f.created_at
+                                  AND json_extract(x.data, '$.metric') = m.slug
+                                  AND json_extract(x.data, '$.source') = s.name
+                                  AND json_extract(x.data, '$.via') IS w.name) AS plain
+               FROM facts f
+               JOIN metrics m ON m.id = f.metric_id
+               JOIN sources s ON s.id = f.source_id
+               LEFT JOIN sources w ON w.id = f.via_id
+               ORDER BY m.slug, f.date_start, f.date_rank, s.name, f.uid"""
+        )
+
     # --- checks (pptrack.check) --------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """What `PRAGMA integrity_check` finds; empty when the file is sound."""
+        rows = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows
+
+    def foreign_key_problems(self) -> list[tuple[str, int | None, str]]:
+        """(table, rowid, parent table) of each row whose reference points nowhere."""
+        return [(str(r[0]), r[1], str(r[2])) for r in self.conn.execute("PRAGMA foreign_key_check")]
+
+    def orphans(self) -> list[tuple[str, int, str]]:
+        """(table, rowid, what is missing) for rows whose owner is gone."""
+        queries = (
+            ("facts", "its metric", "SELECT id FROM facts WHERE metric_id NOT IN (SELECT id FROM metrics)"),
+            ("facts", "its source", "SELECT id FROM facts WHERE source_id NOT IN (SELECT id FROM sources)"),
+            (
+                "facts",
+                "its via source",
+                "SELECT id FROM facts WHERE via_id IS NOT NULL AND via_id NOT IN (SELECT id FROM sources)",
+            ),
+            (
+                "metric_names",
+                "its metric",
+                "SELECT rowid FROM metric_names WHERE metric_id NOT IN (SELECT id FROM metrics)",
+            ),
+            (
+                "source_names",
+                "its source",
+                "SELECT rowid FROM source_names WHERE source_id NOT IN (SELECT id FROM sources)",
+            ),
+            ("fact_versions", "its fact", "SELECT id FROM fact_versions WHERE fact_id NOT IN (SELECT id FROM facts)"),
+        )
+        return [(table, int(r[0]), missing) for table, missing, sql in queries for r in self.conn.execute(sql)]
+
+    def facts_without_added_version(self) -> list[int]:
+        """Live facts whose history does not begin with 'added'."""
+        sql = """SELECT id FROM facts f WHERE removed_at IS NULL AND NOT EXISTS
+                   (SELECT 1 FROM fact_versions v WHERE v.fact_id = f.id AND v.change = 'added')
+                 ORDER BY id"""
+        return [int(r[0]) for r in self.conn.execute(sql)]
+
+    def stored_facts(self) -> Iterator[dict[str, Any]]:
+        """Every fact row as stored, with the storage type of its numbers."""
+        for row in self.conn.execute(
+            """SELECT id, value, low, high, qualifier, display, date, date_precision, date_start,
+                      date_end, date_rank, published, tags, typeof(value) AS value_type,
+                      typeof(low) AS low_type, typeof(high) AS high_type
+               FROM facts ORDER BY id"""
+        ):
+            yield dict(row)
