@@ -88,6 +88,7 @@ def test_seed_dates_and_sources_without_fallbacks() -> None:
         "Seven were jailed for between 8 and 12 years. She was held for six months.",  # durations
         "It took 3 minutes. Reading time: 3 minutes.",  # read times
         "Call +375 17 123-45-67 or (202) 555-0143, tel. 8 800 080 7777. Text HELP to 7950.",  # phone numbers
+        "Call 101 or reach the line on 0800 555 111.",  # short and local phone numbers
         "He died in Penal Colony No. 17. Article 19 says so. See #5 and note [3].",  # identifiers
         "See https://example.org/report-2024 or write to press@example.org.",  # links
         "COVID-19 and the G7 met for the 3rd time at 10:30 am.",  # glued numbers, ordinals, times
@@ -176,6 +177,8 @@ def test_values_as_written() -> None:
         ("GENEVA (21 March 2025) – The office said 5 people were held.", None, "2025-03-21"),
         ("Warsaw, 3 March 2025 – The group said 5 people were held.", None, "2025-03-03"),
         ("Saturday 10 August 2024", None, "2024-08-10"),
+        ("Press release | Kyiv | 3 March 2025", None, "2025-03-03"),
+        ("Protests since March 2020 go on", None, None),  # a month in a headline is not the article's date
         ("» Updated:\n» Published:", None, None),
     ],
 )
@@ -189,6 +192,15 @@ def test_an_as_of_in_the_sentence_wins_over_the_article_date() -> None:
     assert rows(run(text)) == [("nearly 1,200", "nearly", "political prisoners", "2025-08", "Viasna")]
     text = "Published: Sep 12, 2025\n\nThe list grew to 375 people, up from 254 in January 2024, the group said."
     assert [(c.display, c.date) for c in run(text)] == [("375", "2025-09-12"), ("254", "2024-01")]
+
+
+def test_a_period_at_the_start_of_the_sentence_dates_it() -> None:
+    text = "Published: 2 June 2025\n\nBetween January and October 2024, the group recorded 1,580 new cases."
+    assert [c.date for c in run(text)] == ["2024"]
+    text = "Published: 2 June 2025\n\nIn March 2025, prosecutors opened 1,146 investigations."
+    assert [c.date for c in run(text)] == ["2025-03"]
+    text = "Published: 2 June 2025\n\n222 prisoners were expelled to the United States in February 2023."
+    assert [c.date for c in run(text)] == ["2023-02"]
 
 
 def test_the_fallback_date_is_used_only_where_the_text_gives_none() -> None:
@@ -217,6 +229,7 @@ def test_the_fallback_date_is_used_only_where_the_text_gives_none() -> None:
         ("The latest figures from Viasna show 1,189 people held.", "Viasna"),
         ("1,189 people are held, he said.", "Fallback"),
         ("Nobody says 5 people are held.", "Fallback"),
+        ("Rights groups estimate that about 150 opponents remain behind bars.", "Rights groups"),
     ],
 )
 def test_who_said_it(sentence: str, source: str) -> None:

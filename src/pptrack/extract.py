@@ -242,11 +242,17 @@ _AS_OF = re.compile(
     rf"\b(?i:as\s+(?:of|at|on)(?:\s+the\s+end\s+of)?|(?:by|at)\s+the\s+end\s+of|at\s+end-|end\s+of)\s+"
     rf"(?P<d>{_DATE_OR_YEAR})"
     rf"|^(?:In|On|By|During)\s+(?P<i>{_DATE_OR_YEAR})\s*,"
+    # "Between January and October 2024, ...": the period's year
+    rf"|^(?:Between|From)\s+{_MONTH}(?:\s+{_YEAR})?\s+(?:and|to|-|–)\s+{_MONTH}\s+(?P<y>{_YEAR})\s*,"
 )
 _DATED_AFTER = re.compile(
     rf"\s*,?\s*(?i:in|during|as\s+of|as\s+at|on|at\s+the\s+end\s+of|by\s+the\s+end\s+of)\s+(?:the\s+)?(?P<d>{_DATE_OR_YEAR})"
 )
-_DATED_LATER = re.compile(rf"(?:\s+[a-z]+){{1,3}}?\s+(?i:in|during|on)\s+(?:the\s+)?(?P<d>{_DATE_OR_YEAR})")
+_DATED_LATER = re.compile(rf"(?:\s+[\w'’-]+){{1,6}}?\s+(?i:in|during|on)\s+(?:the\s+)?(?P<d>{_DATE_OR_YEAR})")
+_DAY_DATE = re.compile(
+    rf"\d{{4}}-\d{{2}}-\d{{2}}(?!\d)|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}(?!\d)"
+    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"
+)
 _TOP_LINES = 12
 
 
@@ -268,16 +274,21 @@ def read_date(text: str, year: int | None) -> FactDate | None:
 def article_date(paras: Sequence[Sequence[str]], fallback: FactDate | None) -> FactDate | None:
     """The article's own date: a "Published:" label near the top, else a dateline or a line
     that is only a date, else an "Updated:" label. A date without a year takes the year of
-    `fallback` (--date) or leaves the article undated: never today's year."""
+    `fallback` (--date) or leaves the article undated: never today's year. Failing those, a
+    full date (day, month and year) in a header or byline line near the top."""
     top = [line for lines in paras for line in lines][:_TOP_LINES]
     year = fallback.start.year if fallback else None
     found: list[tuple[int, str]] = []
     for line in top:
         for m in _LABELLED.finditer(line):
-            found.append((2 if "updated" in m.group("label").lower() or "modified" in m.group("label") else 0, m["d"]))
+            updated = "updated" in m.group("label").lower() or "modified" in m.group("label")
+            found.append((3 if updated else 0, m["d"]))
         m2 = _DATELINE.match(_BULLET.sub("", line))
         if m2:
             found.append((1, m2["d"]))
+        elif not _CLOSED.search(line):
+            # a header or byline line: "Managua (AFP) – Sept 6, 2024", "Press release | 3 March 2025"
+            found.extend((2, d.group(0)) for d in _DAY_DATE.finditer(line))
     for _, written in sorted(found, key=lambda f: f[0]):
         read = read_date(written, year)
         if read is not None:
@@ -290,7 +301,7 @@ def as_of(sentence: str, year: int | None) -> FactDate | None:
     m = _AS_OF.search(sentence)
     if m is None:
         return None
-    return read_date(m["d"] or m["i"], year)
+    return read_date(m["d"] or m["i"] or m["y"], year)
 
 
 # --- noise ---------------------------------------------------------------------------
@@ -307,7 +318,8 @@ _NOISE = [
     r"(?<![\d,])\d{2,4}(?:[-.]\d{2,4}){2,}(?![\d,])",
     r"(?i:\b(?:text|sms)\s+\w+\s+to\s+\d+)",  # "text HELP to 7950"
     r"(?i:\b(?:tel|phone|telephone|call|calling|fax|hotline|mobile|whatsapp|sms|text)\b\.?:?\s*(?:us\s+)?(?:on|at)?\s*)"
-    r"[+(]?\d[\d\s().-]{5,}\d",
+    r"[+(]?\d[\d\s().-]*\d",
+    r"(?<![\d,.])0\d+(?:[ -]\d+)*",  # a leading zero is a phone or a code, never a count: 0800 555 111
     _DATE,
     r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:[ap]\.?m\.?))?",  # times
     r"\b\d{1,2}\s*(?i:[ap]\.m\.|[ap]m\b)",
@@ -534,7 +546,7 @@ def kind_of(text: str) -> str | None:
 
 # --- attribution -------------------------------------------------------------------------
 
-_SAY = r"said|says|say|stated|states|told|tells|reported|reports|announced|announces|wrote|writes|noted|notes|claimed|claims|estimated|estimates|warned|added"  # noqa: E501
+_SAY = r"said|says|say|stated|states|told|tells|reported|reports|announced|announces|wrote|writes|noted|notes|claimed|claims|estimated|estimates|estimate|warned|added"  # noqa: E501
 _COUNT = r"counts|counted|count|collected|documented|recorded|registered|listed|recognised|recognized|recognises|recognizes|tallied|verified|confirmed|identified|compiled"  # noqa: E501
 _BY_VERBS = rf"{_COUNT}|reported|estimated|collected|cited|published|gathered"
 _AUXILIARIES = frozenset("has have had also currently now previously recently still again further later today".split())
