@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sources": ("catalog", "sources_app"),
     "extract": ("extract", "extract"),
     "diff-sources": ("compare", "diff_sources"),
+    "check": ("check", "check"),
 }
 
 
