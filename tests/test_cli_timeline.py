@@ -265,8 +265,10 @@ def test_on_a_terminal_bars_shrink_then_via_goes(run_json, belarus: None) -> Non
     rows = _rows(run_json)
     columns, cells = _timeline_table(rows, terminal_width=None)  # a pipe: everything, bars of 20
     assert [c.header for c in columns][-2:] == ["via", "bar"] and len(cells[1][-1]) == 20
-    columns, cells = _timeline_table(rows, terminal_width=125)
-    assert [c.header for c in columns][-2:] == ["via", "bar"] and len(cells[1][-1]) == 15
+    columns, cells = _timeline_table(rows, terminal_width=140)  # room to spare: bars of 20
+    assert [c.header for c in columns][-2:] == ["via", "bar"] and len(cells[1][-1]) == 20
+    columns, cells = _timeline_table(rows, terminal_width=110)  # 99 columns of text, two spaces apart
+    assert [c.header for c in columns][-2:] == ["via", "bar"] and len(cells[1][-1]) == 11
     columns, cells = _timeline_table(rows, terminal_width=80)
     assert "via" not in [c.header for c in columns] and len(cells[1]) == len(columns) == 7
     assert len(cells[1][-1]) == 5  # a quarter of the width: the shape still shows

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 # Changes are written with an ASCII minus, as numbers are everywhere else (format_number,
 # csv): `-211` reads back as a value and greps as one; tables of ASCII are also cheaper to lay out.
 MINUS = "-"
-RICH_COLUMN_PADDING = 3  # what a column of a terminal table takes beyond its text
+COLUMN_GAP = 2  # render.write_table puts two spaces between columns, on a terminal too
 
 Metric = Annotated[Optional[str], typer.Argument(help="The metric, e.g. political-prisoners; all when left out.")]
 Sources = Annotated[Optional[list[str]], typer.Option("--source", help="Only who counted; repeatable.")]
@@ -83,10 +83,10 @@ def _timeline_table(rows: list[TimelineRow], *, terminal_width: int | None) -> t
     width = BAR_WIDTH
     if terminal_width is not None:
         needed = _needed_widths(columns[:-1], cells)
-        width = terminal_width - sum(needed) - RICH_COLUMN_PADDING - 1  # and the table's left edge
+        width = terminal_width - _table_width(needed)
         if width < BAR_WIDTH // 4:
             _drop_column(columns, cells, columns.index(next(c for c in columns if c.header == "via")))
-            width += needed[-1]
+            width += needed[-1] + COLUMN_GAP
         width = max(BAR_WIDTH // 4, min(BAR_WIDTH, width))
     low_end, high_end = bar_scale([r.fact.value for r in rows])
     for row, r in zip(cells, rows, strict=True):
@@ -98,10 +98,12 @@ def _needed_widths(columns: list[Any], cells: list[list[object]]) -> list[int]:
     """What each column takes in a terminal table to show its cells whole."""
     from ..render import cell_width, safe_text
 
-    return [
-        max(cell_width(c.header), *(cell_width(safe_text(row[i])) for row in cells)) + RICH_COLUMN_PADDING
-        for i, c in enumerate(columns)
-    ]
+    return [max(cell_width(c.header), *(cell_width(safe_text(row[i])) for row in cells)) for i, c in enumerate(columns)]
+
+
+def _table_width(widths: list[int]) -> int:
+    """The width of a table of these columns, with a gap after each."""
+    return sum(widths) + COLUMN_GAP * len(widths)
 
 
 def _drop_column(columns: list[Any], cells: list[list[object]], index: int) -> None:
@@ -229,7 +231,7 @@ def latest(
             for i, d in enumerate([item.current, *item.others])
         ]
         terminal_width = _terminal_width()
-        if terminal_width is not None and sum(_needed_widths(columns, rows)) + 1 > terminal_width:
+        if terminal_width is not None and _table_width(_needed_widths(columns, rows)) - COLUMN_GAP > terminal_width:
             _drop_column(columns, rows, 4)  # via: names fold, and JSON, csv and a pipe keep it
         write_table(rows, columns)
         return
