@@ -316,6 +316,27 @@ def test_unreadable_files_are_refused(data: bytes, message: str) -> None:
         decode_article(data, "a.txt")
 
 
+def test_utf16_without_a_byte_order_mark_is_named() -> None:
+    with pytest.raises(BadInput, match="UTF-16 without a byte-order mark"):
+        decode_article("1,189 people".encode("utf-16-le"), "a.txt")
+
+
+def test_an_html_page_is_read_as_its_text() -> None:
+    page = (
+        b"<!DOCTYPE html><html><head><title>Belarus frees 52 prisoners</title><style>.a{width:300px}</style>"
+        b"<script>var n = 1200;</script></head><body><nav><a>Top 10 stories</a></nav><article>"
+        b"<h1>Belarus frees 52 political prisoners</h1><time>Sep 12, 2025</time>"
+        b"<p>According to Viasna, nearly 1,200 political prisoners remained in detention as of August 2025.</p>"
+        b"<p>More than 1,000 people remain imprisoned&nbsp;for political reasons, the group said.</p></article>"
+        b"<footer>Call +1 202 555 0143 &copy; 2025</footer></body></html>"
+    )
+    found = run(decode_article(page, "a.html"))
+    assert rows(found) == [
+        ("nearly 1,200", "nearly", "political prisoners", "2025-08", "Viasna"),
+        ("more than 1,000", "over", "people", "2025-09-12", "Viasna"),
+    ]
+
+
 def test_utf16_with_a_byte_order_mark_and_a_utf8_bom_are_read() -> None:
     assert decode_article("1,189 people".encode("utf-16"), "a") == "1,189 people"
     assert decode_article(b"\xef\xbb\xbf1,189 people", "a") == "1,189 people"

@@ -72,6 +72,8 @@ def decode_article(data: bytes, name: str) -> str:
         encoding = "utf-32"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
+    elif b"\x00" in data[1::2] and b"\x00" not in data[::2] or b"\x00" in data[::2] and b"\x00" not in data[1::2]:
+        raise BadInput(f"{name} looks like UTF-16 without a byte-order mark; save it as UTF-8 and try again")
     elif b"\x00" in data or _control_share(data) > 0.1:
         raise BadInput(f"{name} is a binary file, not text; give the article as UTF-8 text")
     try:
@@ -80,9 +82,50 @@ def decode_article(data: bytes, name: str) -> str:
         raise BadInput(
             f"{name} is not UTF-8 text (nor UTF-16 with a byte-order mark); save it as UTF-8 and try again"
         ) from None
+    if _HTML.match(text):
+        text = html_text(text)
     if not text.strip():
         raise BadInput(f"{name} is empty; give an article as UTF-8 text")
     return text
+
+
+_HTML = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_BLOCKS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table article section header main blockquote figcaption dt dd pre hr "
+    "title time".split()
+)
+_SKIPPED = frozenset("script style noscript svg nav footer aside form template iframe button select".split())
+
+
+def html_text(page: str) -> str:
+    """The text of an HTML page, a block element a paragraph; scripts, menus and footers left out."""
+    from html.parser import HTMLParser
+
+    parts: list[str] = []
+
+    class Reader(HTMLParser):
+        skipping = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in _SKIPPED:
+                self.skipping += 1
+            elif tag in _BLOCKS:
+                parts.append("\n\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _SKIPPED:
+                self.skipping = max(0, self.skipping - 1)
+            elif tag in _BLOCKS:
+                parts.append("\n\n")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skipping:
+                parts.append(data)
+
+    reader = Reader(convert_charrefs=True)
+    reader.feed(page)
+    reader.close()
+    return "".join(parts)
 
 
 def _control_share(data: bytes) -> float:
