@@ -203,6 +203,18 @@ def test_review_accepts_skips_and_changes_metric(run: Run, run_json, tmp_path: P
     assert json.loads(run("extract", path, "--format", "json").stdout)[0]["display"] == "nearly 1,200"
 
 
+def test_review_changes_only_to_a_known_metric(run: Run, run_json, tmp_path: Path) -> None:
+    metrics(run)
+    path = write(tmp_path, ARTICLE)
+    answers = "m\nnope\nPolitical Prisoners\nm\n\n"
+    result = run("extract", path, "--review", "--date", "2025", "--source", "V", input=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "unknown metric 'nope'; known: political-prisoners, recognised" in result.stderr
+    assert "left 3,940 political prisoners: skipped" in result.stderr
+    assert [(f["metric"], f["display"]) for f in run_json("list")] == [("political-prisoners", "nearly 1,200")]
+    assert run_json("metrics", "list")[0]["slug"] == "political-prisoners" and len(run_json("metrics", "list")) == 2
+
+
 def test_review_stops_asking_when_answers_run_out(run: Run, run_json, tmp_path: Path) -> None:
     metrics(run)
     path = write(tmp_path, ARTICLE)

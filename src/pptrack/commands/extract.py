@@ -11,6 +11,7 @@ from .options import DbOption, Format, FormatOption, opened, tell
 
 if TYPE_CHECKING:
     from ..extract import Candidate
+    from ..models import Metric
 
 
 def extract(
@@ -47,7 +48,7 @@ def extract(
         metrics = service.list_metrics(store)
     found = ex.extract(text, date=fallback_date, source=source, metrics=metrics).candidates
     if review:
-        chosen, skipped = _review(found)
+        chosen, skipped = _review(found, metrics)
     else:
         chosen, skipped = found, []
     _write_candidates(found, fmt)
@@ -102,18 +103,20 @@ def _summary(stored: Any, left: int) -> str:
     return text + f"; {left} left"
 
 
-def _review(found: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
-    """Ask for each candidate: accept (a), skip (s) or change its metric (m). Answers come
-    from stdin; when it runs out, the candidates not yet answered are skipped."""
+def _review(found: list[Candidate], metrics: list[Metric]) -> tuple[list[Candidate], list[Candidate]]:
+    """Ask for each candidate: accept (a), skip (s) or change its metric (m) to one that exists
+    (an empty answer skips it). Answers come from stdin; when it runs out, the candidates not
+    yet answered are skipped."""
     from dataclasses import replace
 
     from rich.prompt import Prompt
     from rich.text import Text
 
-    from ..errors import BadInput
-    from ..names import clean_name
+    from ..names import name_key
     from ..render import console, safe_text
 
+    slugs = {name_key(n): m.slug for m in metrics for n in (m.slug, m.label, *m.aliases)}
+    known = ", ".join(m.slug for m in metrics) or "none yet"
     err = console(stderr=True)
     chosen: list[Candidate] = []
     skipped: list[Candidate] = []
@@ -129,12 +132,14 @@ def _review(found: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
                 console=err,
             )
             while answer == "m":
-                name = Prompt.ask(Text("metric"), console=err)
-                try:
-                    c = replace(c, metric=clean_name(name, "metric"))
-                    answer = "a"
-                except BadInput as e:
-                    err.print(Text(safe_text(e.message)))
+                name = Prompt.ask(Text("metric (empty to skip)"), console=err)
+                if not name.strip():
+                    answer = "s"
+                elif name_key(name) in slugs:
+                    c, answer = replace(c, metric=slugs[name_key(name)]), "a"
+                else:
+                    hint = "add it first with `pptrack metrics add NAME --kind stock|cumulative|flow`"
+                    err.print(Text(safe_text(f"unknown metric {name!r}; known: {known}; {hint}")))
         except EOFError:
             tell(["no more answers on stdin: the remaining candidates are skipped"])
             skipped.extend(found[i:])
