@@ -145,7 +145,7 @@ def write_table(
     headers = [safe_text(c.header) for c in columns]  # source names become headers: user text
     if _is_terminal(out):
         styles = [[c.style(v) if c.style else None for v, c in zip(row, columns, strict=True)] for row in raw]
-        _rich_table(cells, styles, headers, columns, out, title)
+        _rich_table(cells, styles, headers, columns, out, safe_text(title) if title else None)
         return
     if title:
         out.write(safe_text(title) + "\n")
