@@ -1,16 +1,35 @@
-"""The first import: CSV with metric,value,date,source (+ optional columns), all or nothing."""
+"""import: hand-made CSV or an export's CSV/JSON/JSON Lines; all rows or none; a second import adds nothing."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from conftest import Run
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import Run, add
+from pptrack.io import read_value
+from pptrack.values import parse_value
+
+PPTRACK = str(Path(sys.executable).parent / "pptrack")
 
 
 def write(tmp_path: Path, text: str, name: str = "in.csv") -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return str(path)
+
+
+def facts(run_json) -> list[tuple]:
+    return [(f["metric"], f["display"], f["date"], f["source"]) for f in run_json("list")]
 
 
 def test_import_hand_made_csv(run: Run, run_json, tmp_path: Path) -> None:
@@ -21,36 +40,277 @@ def test_import_hand_made_csv(run: Run, run_json, tmp_path: Path) -> None:
     )
     result = run("import", path)
     assert result.exit_code == 0, result.stderr
-    assert "imported 2 fact(s); 0 already present" in result.stderr
-    facts = run_json("list")
-    assert [(f["display"], f["qualifier"], f["via"], f["tags"]) for f in facts] == [
-        ("1,189", "exact", "Pozirk", []),
-        ("nearly 1,400", "nearly", None, ["a", "b"]),
+    assert result.stdout == ""
+    assert "imported 2 fact(s); 0 already present; 0 updated" in result.stderr
+    got = run_json("list")
+    assert [(f["display"], f["qualifier"], f["low"], f["high"], f["date"], f["via"], f["tags"]) for f in got] == [
+        ("1,189", "exact", 1189, 1189, "2025-05-21", "Pozirk", []),
+        ("nearly 1,400", "nearly", 1300, 1400, "2024-05-21", None, ["a", "b"]),
     ]
+    history = run_json("history", str(got[1]["id"]))
+    assert [(v["version"], v["change"], v["display"], v["id"]) for v in history] == [
+        (1, "added", "nearly 1,400", got[1]["id"])
+    ]
+    assert {k: v for k, v in history[0].items() if k not in ("version", "changed_at", "change")} == got[1]
+
+
+def test_second_import_adds_nothing(run: Run, run_json, tmp_path: Path) -> None:
+    path = write(tmp_path, 'metric,value,date,source\npp,"nearly 1,400",2024-05,EU\npp,888,2021,HRO\n')
+    assert run("import", path).exit_code == 0
     again = run("import", path)
-    assert "imported 0 fact(s); 2 already present" in again.stderr
+    assert again.exit_code == 0
+    assert "imported 0 fact(s); 2 already present; 0 updated" in again.stderr
     assert len(run_json("list")) == 2
 
 
-def test_bad_rows_reported_with_line_numbers_nothing_written(run: Run, tmp_path: Path, db_path: Path) -> None:
-    path = write(tmp_path, "metric,value,date,source\npp,5,2021,X\npp,nan,2021,X\npp,5,soon,X\n")
+def test_identical_to_a_fact_added_by_hand_or_to_an_earlier_row(run: Run, run_json, tmp_path: Path) -> None:
+    add(run, "pp", "888", "2021", "HRO")
+    path = write(
+        tmp_path,
+        "metric,value,date,source\n"
+        "P.P.,888,2021,hro\n"  # the same fact, names written otherwise
+        "pp,900,2021,HRO\n"
+        "pp,900,2021,HRO\n"  # twice in the file
+        "pp,900,2021-01,HRO\n",  # another precision: another fact
+    )
+    result = run("import", path)
+    assert "imported 2 fact(s); 2 already present; 0 updated" in result.stderr
+    assert sorted(facts(run_json)) == [
+        ("pp", "888", "2021", "HRO"),
+        ("pp", "900", "2021", "HRO"),
+        ("pp", "900", "2021-01", "HRO"),
+    ]
+
+
+def test_removed_facts_do_not_count_as_present(run: Run, run_json, tmp_path: Path) -> None:
+    fact = add(run, "pp", "888", "2021", "HRO")
+    run("rm", str(fact["id"]))
+    result = run("import", write(tmp_path, "metric,value,date,source\npp,888,2021,HRO\n"))
+    assert "imported 1 fact(s)" in result.stderr
+    assert len(run_json("list")) == 1
+
+
+def test_bad_rows_reported_with_line_column_and_reason(run: Run, run_json, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'metric,value,date,source\npp,5,2021,X\npp,nan,2021,X\npp,5,soon,X\npp,,2021,X\n"pp\nsplit",1,2021,X\n'
+        "pp,1,2021,X,extra\npp,1,2021,X\n",
+    )
     result = run("import", path)
     assert result.exit_code == 2
-    assert "line 3: cannot read value 'nan'" in result.stderr and "line 4: cannot read date" in result.stderr
     assert result.stderr.count("\n") == 1
-    assert not db_path.exists() or run("list", "--format", "json").stdout == "[]\n"
+    err = result.stderr
+    assert "line 3, column value: cannot read value 'nan'" in err
+    assert "line 4, column date: cannot read date 'soon'" in err
+    assert "line 5, column value: empty" in err
+    assert "line 8: 5 cells where the header has 4" in err
+    assert "nothing was imported" in err
+    assert "values: write a number" in err and "dates: write e.g." in err  # what is accepted, said once
+    assert run_json("list") == []
+    assert run("metrics", "list", "--format", "json").stdout == "[]\n"  # names made on the way are gone too
 
 
-def test_import_refusals(run: Run, tmp_path: Path) -> None:
-    assert "unknown column(s) colour" in run("import", write(tmp_path, "metric,value,date,source,colour\n")).stderr
-    assert "missing column(s) source" in run("import", write(tmp_path, "metric,value,date\n")).stderr
-    assert run("import", str(tmp_path / "missing.csv")).exit_code == 2
-    assert run("import", write(tmp_path, "", "empty.csv")).exit_code == 2
-    assert run("import", write(tmp_path, "x", "data.txt")).exit_code == 2
-    assert run("import", "-", input="metric,value,date,source\n").exit_code == 2  # stdin needs --format
+def test_many_bad_rows_are_counted_beyond_the_limit(run: Run, tmp_path: Path) -> None:
+    lines = "".join(f"pp,bad{i},2021,X\n" for i in range(30))
+    result = run("import", write(tmp_path, "metric,value,date,source\n" + lines))
+    assert result.exit_code == 2
+    assert result.stderr.count("line ") == 20
+    assert "(and 10 more bad row(s))" in result.stderr
 
 
-def test_import_stdin(run: Run, run_json) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.csv", "metric,value,date,source,colour\n", "unknown column(s) 'colour'; accepted: metric, value, date"),
+        ("a.csv", "metric,value,date\n", "missing column(s) source"),
+        ("a.csv", "", "the file is empty"),
+        ("a.csv", "metric,value,date,source\n", "has a header but no facts"),
+        ("a.csv", "metric;value;date;source\npp;5;2021;X\n", "separated by semicolons"),
+        ("a.csv", "metric\tvalue\tdate\tsource\n", "separated by tabs"),
+        ("a.json", '{"metric": "pp"}', "must be a list of fact objects"),
+        ("a.json", "[1, 2]", "record 1: expected an object"),
+        ("a.json", "[{", "not valid JSON"),
+        ("a.json", "  \n", "the file is empty"),
+        (
+            "a.json",
+            '[{"metric": "pp", "value": 5, "date": "2021", "source": "X", "size": 1}]',
+            "unknown column(s) 'size'",
+        ),
+        ("a.jsonl", '{"metric": "pp"}\n[1]\n', "line 2: expected an object"),
+        ("a.jsonl", "", "the file is empty"),
+        ("a.txt", "hello", "cannot tell the format"),
+    ],
+)
+def test_bad_files(run: Run, run_json, tmp_path: Path, name: str, content: str, message: str) -> None:
+    result = run("import", write(tmp_path, content, name))
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert run_json("list") == []
+
+
+def test_files_that_cannot_be_read(run: Run, tmp_path: Path, db_path: Path) -> None:
+    assert "cannot read" in run("import", str(tmp_path / "missing.csv")).stderr
+    assert "is a folder" in run("import", str(tmp_path)).stderr
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("metric,value,date,source\npp,5,2021,Bélarus\n".encode("latin-1"))
+    result = run("import", str(latin))
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+    assert not db_path.exists()  # refused before the database was opened
+
+
+def test_stdin_needs_a_format(run: Run, run_json) -> None:
+    assert run("import", "-", input="metric,value,date,source\n").exit_code == 2
+    assert "unknown import format" in run("import", "-", "--format", "xml", input="x").stderr
     result = run("import", "-", "--format", "csv", input="metric,value,date,source\npp,888,2021,HRO\n")
     assert result.exit_code == 0, result.stderr
     assert run_json("list")[0]["date_precision"] == "year"
+
+
+def test_format_sniffed_for_an_unknown_extension(run: Run, run_json, tmp_path: Path) -> None:
+    assert (
+        run(
+            "import", write(tmp_path, '[{"metric": "pp", "value": 5, "date": "2021", "source": "X"}]', "a.txt")
+        ).exit_code
+        == 0
+    )
+    assert (
+        run("import", write(tmp_path, '{"metric": "pp", "value": 6, "date": "2021", "source": "X"}\n', "b")).exit_code
+        == 0
+    )
+    assert run("import", write(tmp_path, "metric,value,date,source\npp,7,2021,X\n", "c.dat")).exit_code == 0
+    assert sorted(f["value"] for f in run_json("list")) == [5, 6, 7]
+
+
+def test_dry_run_counts_and_writes_nothing(run: Run, run_json, tmp_path: Path) -> None:
+    add(run, "pp", "888", "2021", "HRO")
+    path = write(tmp_path, "metric,value,date,source\npp,888,2021,HRO\npp,5,2022,New source\n")
+    result = run("import", path, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "would import 1 fact(s); 1 already present; 0 updated; nothing was written (--dry-run)" in result.stderr
+    assert len(run_json("list")) == 1
+    assert [s["name"] for s in run_json("sources", "list")] == ["HRO"]
+    bad = run("import", write(tmp_path, "metric,value,date,source\npp,x,2021,X\n"), "--dry-run")
+    assert bad.exit_code == 2 and "line 2, column value" in bad.stderr
+
+
+def test_json_rows_take_numbers_and_lists(run: Run, run_json, tmp_path: Path) -> None:
+    rows = [
+        {"metric": "pp", "value": 1189, "date": "2025-05-21", "source": "Viasna", "tags": ["a", "b"]},
+        {"metric": "pp", "value": "nearly 1,200", "date": "August 2025", "source": "Viasna", "via": "PIN"},
+    ]
+    assert run("import", write(tmp_path, json.dumps(rows), "a.json")).exit_code == 0
+    got = run_json("list")
+    assert [(f["display"], f["tags"], f["via"]) for f in got] == [
+        ("nearly 1,200", [], "PIN"),
+        ("1189", ["a", "b"], None),
+    ]
+    lines = "\n".join(json.dumps(r) for r in rows) + "\n"
+    assert "0 fact(s); 2 already present" in run("import", write(tmp_path, lines, "a.jsonl")).stderr
+
+
+def test_bad_json_fields_are_row_errors(run: Run, tmp_path: Path) -> None:
+    rows = [
+        {"metric": "pp", "value": True, "date": "2021", "source": "X"},
+        {"metric": "pp", "value": 5, "date": "2021", "source": "X", "tags": [1]},
+        {"metric": "pp", "value": 5, "date": "2021", "source": "X", "history": "nope"},
+        {"metric": "pp", "value": 5, "date": "2021", "source": "X", "created_at": "yesterday-ish"},
+    ]
+    result = run("import", write(tmp_path, json.dumps(rows), "a.json"))
+    assert result.exit_code == 2
+    for n, column in enumerate(("value", "tags", "history", "created_at"), start=1):
+        assert f"line {n}, column {column}:" in result.stderr
+
+
+def test_formula_escapes_are_read_back(run: Run, run_json, tmp_path: Path) -> None:
+    path = write(tmp_path, "metric,value,date,source,note,quote\npp,5,2021,X,'=SUM(A1),'plain\npp,6,2021,X,'@cmd,'-\n")
+    assert run("import", path).exit_code == 0
+    assert sorted((f["note"], f["quote"]) for f in run_json("list")) == [("=SUM(A1)", "'plain"), ("@cmd", "-")]
+
+
+def test_kind_column_sets_a_new_metric_and_must_agree(run: Run, run_json, tmp_path: Path) -> None:
+    path = write(tmp_path, "metric,kind,value,date,source\nreleased,flow,52,2025-09-11,Viasna\n")
+    assert run("import", path).exit_code == 0
+    assert [(m["slug"], m["kind"]) for m in run_json("metrics", "list")] == [("released", "flow")]
+    clash = run("import", write(tmp_path, "metric,kind,value,date,source\nreleased,stock,53,2025-09-12,Viasna\n"))
+    assert clash.exit_code == 2 and "line 2, column kind: the metric is a flow metric" in clash.stderr
+    odd = run("import", write(tmp_path, "metric,kind,value,date,source\nx,level,1,2021,V\n"))
+    assert "unknown kind 'level'; accepted: stock, cumulative, flow" in odd.stderr
+
+
+def test_derived_columns_must_agree_with_the_display(run: Run, tmp_path: Path) -> None:
+    good = "metric,value,low,high,qualifier,display,date,date_precision,source\n"
+    ok = run("import", write(tmp_path, good + 'pp,1400,1300,1400,nearly,"nearly 1,400",2024-05,month,EU\n'))
+    assert ok.exit_code == 0, ok.stderr
+    bad = run("import", write(tmp_path, good + 'pp,1400,1300,1400,exact,"nearly 1,400",2024-05,day,EU\n'))
+    assert bad.exit_code == 2
+    assert "line 2, column value: 'exact' does not match display 'nearly 1,400'" in bad.stderr
+    assert "column date_precision: 'day' does not match date '2024-05'" in bad.stderr
+
+
+def test_strict_refuses_unknown_names_per_row(run: Run, tmp_path: Path) -> None:
+    add(run, "pp", "888", "2021", "HRO")
+    result = run("import", write(tmp_path, "metric,value,date,source\npp,1,2021,HRO\nppp,2,2021,HRO\n"), "--strict")
+    assert result.exit_code == 2
+    assert "line 3, column metric: unknown metric 'ppp' (did you mean pp?)" in result.stderr
+    assert "line 3, column value" not in result.stderr
+
+
+def test_dayfirst_applies_to_every_row(run: Run, run_json, tmp_path: Path) -> None:
+    path = write(tmp_path, "metric,value,date,source\npp,1,03/04/2025,X\n")
+    assert "it is a real date both day first and month first" in run("import", path).stderr
+    assert run("import", path, "--dayfirst").exit_code == 0
+    assert run_json("list")[0]["date"] == "2025-04-03"
+
+
+def test_uid_twice_in_a_file_is_refused(run: Run, tmp_path: Path) -> None:
+    rows = [{"uid": "u-1", "metric": "pp", "value": n, "date": "2021", "source": "X"} for n in (1, 2)]
+    result = run("import", write(tmp_path, json.dumps(rows), "a.json"))
+    assert result.exit_code == 2 and "line 2, column uid: 'u-1' is on line 1 too" in result.stderr
+
+
+def test_new_names_are_announced_once_and_summarised(run: Run, tmp_path: Path) -> None:
+    lines = "".join(f"metric {i},1,2021,Source {i}\n" for i in range(15))
+    result = run("import", write(tmp_path, "metric,value,date,source\n" + lines))
+    assert result.exit_code == 0
+    assert result.stderr.count("new ") == 20 + 1  # 20 notices, then "... and 10 more new names"
+    assert "... and 10 more new names" in result.stderr
+
+
+@given(
+    st.sampled_from(["", "nearly ", "over ", "~", "about ", "At least ", "more than ", "≈ ", "c. "]),
+    st.integers(0, 10**13),
+)
+def test_fast_value_reading_agrees_with_the_grammar(prefix: str, n: int) -> None:
+    for written in (f"{prefix}{n}", f"{prefix}{n:,}"):
+        assert read_value(written) == parse_value(written)
+
+
+@pytest.mark.slow
+def test_two_imports_at_once_both_succeed(tmp_path: Path, db_path: Path) -> None:
+    files = []
+    for k in range(2):
+        path = tmp_path / f"{k}.csv"
+        path.write_text("metric,value,date,source\n" + "".join(f"m{k},{i},2021,S{k}\n" for i in range(3000)))
+        files.append(path)
+    procs = [subprocess.Popen([PPTRACK, "import", str(f), "--db", str(db_path)], stderr=subprocess.PIPE) for f in files]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM facts").fetchone()[0] == 6000
+
+
+@pytest.mark.slow
+def test_killed_import_leaves_the_database_as_it_was(tmp_path: Path, db_path: Path) -> None:
+    subprocess.run([PPTRACK, "add", "pp", "888", "--date", "2021", "--source", "HRO", "--db", str(db_path)], check=True)
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "metric,value,date,source\n" + "".join(f"m{i % 7},{i},2021-01-{i % 28 + 1:02d},S\n" for i in range(300_000))
+    )
+    proc = subprocess.Popen([PPTRACK, "import", str(big), "--db", str(db_path)], stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    assert proc.poll() is None, "the import ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM fact_versions").fetchone()[0] == 1
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

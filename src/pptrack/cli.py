@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "latest": ("timeline", "latest"),
     "plot": ("timeline", "plot"),
     "import": ("transfer", "import_"),
+    "export": ("transfer", "export"),
     "metrics": ("catalog", "metrics_app"),
     "sources": ("catalog", "sources_app"),
     "extract": ("extract", "extract"),

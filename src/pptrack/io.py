@@ -1,81 +1,187 @@
-"""Reading facts from CSV, JSON and JSON Lines files: all rows checked, then all written or none."""
+"""Moving facts in and out: import from CSV, JSON or JSON Lines (all rows or none) and an
+export that imports back to the same facts, uids and history included.
+
+An import streams: each row is checked as it is read and staged in temporary tables
+inside the import's one transaction (store.import_stage); a bad row is noted, and at
+the end either every row is written or, if any row was bad, the transaction is rolled
+back and the bad rows are reported. Repeated written values, dates and names are read
+once each.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from .dates import ACCEPTED as DATE_ACCEPTED
+from .dates import parse_date, precision_rank
 from .errors import BadInput
+from .models import KINDS, QUALIFIERS, Interval, number
+from .names import name_key
 from .render import FORMULA_START
-from .service import NewFact, read_fact, store_fact
+from .service import now, read_tags, resolve_metric, resolve_source
 from .store import Store
+from .values import _PREFIXES, _interval, parse_value, rounding_unit
+from .values import ACCEPTED as VALUE_ACCEPTED
 
 REQUIRED = ("metric", "value", "date", "source")
-OPTIONAL = ("via", "url", "quote", "note", "tags", "published")
-# Columns `export` writes that are derived from the ones above, read back for checking.
-DERIVED = ("id", "uid", "low", "high", "qualifier", "display", "date_precision", "created_at", "updated_at")
-ACCEPTED_COLUMNS = (*REQUIRED, *OPTIONAL, *DERIVED)
+_REQUIRED = frozenset(REQUIRED)
+# What `export` writes, in this order; `import` reads all of it back.
+EXPORT_FIELDS = (
+    "uid",
+    "metric",
+    "kind",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "display",
+    "date",
+    "date_precision",
+    "published",
+    "source",
+    "via",
+    "url",
+    "quote",
+    "note",
+    "tags",
+    "created_at",
+    "updated_at",
+    "removed_at",
+    "history",
+)
+# `id` is a row number local to one database: read (from `list --format csv`) but not kept.
+ACCEPTED_COLUMNS = (*REQUIRED, *(f for f in ("id", *EXPORT_FIELDS) if f not in REQUIRED))
 IMPORT_FORMATS = ("csv", "json", "jsonl")
+EXPORT_FORMATS = ("jsonl", "json", "csv", "datasette-metadata")
 MAX_REPORTED = 20
+CHANGES = ("added", "edited", "removed", "restored")
+_BATCH = 5000
+
+
+class _DryRun(Exception):
+    """Raised inside the import's transaction to roll it back after counting."""
 
 
 @dataclass
 class ImportResult:
     added: int = 0
     present: int = 0
+    updated: int = 0
+    dry_run: bool = False
     notices: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        text = f"{verb} {self.added} fact(s); {self.present} already present; {self.updated} updated"
+        return text + ("; nothing was written (--dry-run)" if self.dry_run else "")
 
-def detect_format(name: str, given: str | None) -> str:
+
+# --- reading files -------------------------------------------------------------
+
+
+@dataclass
+class Input:
+    """A file (or stdin) opened for import: text for the readers, bytes read for progress."""
+
+    name: str
+    text: IO[str]
+    raw: IO[bytes] | None
+    size: int | None
+
+    def position(self) -> int:
+        try:
+            return self.raw.tell() if self.raw is not None else 0
+        except (OSError, ValueError):
+            return 0
+
+    def head(self) -> bytes:
+        """The first bytes, without consuming them (for sniffing the format)."""
+        peek = getattr(self.raw, "peek", None)
+        return peek(512)[:512] if peek is not None else b""
+
+    def close(self) -> None:
+        if self.raw is not None and self.name != "-":
+            self.raw.close()
+
+
+def open_input(name: str) -> Input:
+    import io
+    import os
+
+    if name == "-":
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:
+            return Input(name, sys.stdin, None, None)
+        return Input(name, io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""), None, None)
+    if os.path.isdir(name):
+        raise BadInput(f"{name!r} is a folder; give the path of a .csv, .json or .jsonl file")
+    try:
+        handle = open(name, "rb")  # noqa: SIM115 - closed by Input.close
+    except OSError as e:
+        reason = e.strerror or e
+        raise BadInput(f"cannot read {name!r}: {reason}; give the path of a .csv, .json or .jsonl file") from None
+    size = os.fstat(handle.fileno()).st_size
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    return Input(name, text, handle, size)
+
+
+def detect_format(source: Input, given: str | None) -> str:
+    """`given`, else the extension, else sniffed from the first bytes (a file only: stdin
+    needs --format)."""
     if given:
+        if given not in IMPORT_FORMATS:
+            raise BadInput(f"unknown import format {given!r}; accepted: {', '.join(IMPORT_FORMATS)}")
         return given
-    suffix = Path(name).suffix.lower().lstrip(".")
+    if source.name == "-":
+        raise BadInput("reading from stdin needs --format csv, json or jsonl")
+    suffix = Path(source.name).suffix.lower().lstrip(".")
     if suffix in IMPORT_FORMATS:
         return suffix
-    if name == "-":
-        raise BadInput("reading from stdin needs --format csv, json or jsonl")
-    raise BadInput(f"cannot tell the format of {name!r} from its extension; give --format csv, json or jsonl")
+    head = source.head().lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"["):
+        return "json"
+    if head.startswith(b"{"):
+        return "jsonl"
+    first_line = head.split(b"\n", 1)[0]
+    if b"," in first_line and b"metric" in first_line.lower():
+        return "csv"
+    raise BadInput(f"cannot tell the format of {source.name!r}; give --format csv, json or jsonl")
 
 
 def unescape_cell(text: str) -> str:
     """Undo export's guard against formulas: `'=x` reads back as `=x`; other `'` is data."""
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
         return text[1:]
     return text
 
 
 def read_rows(stream: IO[str], fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, row) for each record in the stream."""
+    """(line number, row) for each record. Problems with the file as a whole (empty, not
+    CSV/JSON, unknown columns) raise BadInput on the first `next`."""
     if fmt == "csv":
-        yield from _csv_rows(stream)
-    elif fmt == "jsonl":
-        for n, line in enumerate(stream, start=1):
-            if line.strip():
-                yield n, _object(_json(line, n), n)
-    else:
-        data = _json(stream.read(), None)
-        if not isinstance(data, list):
-            raise BadInput('a JSON import must be a list of fact objects, e.g. [{"metric": ...}]')
-        for n, item in enumerate(data, start=1):
-            yield n, _object(item, n)
+        return _csv_rows(stream)
+    if fmt == "jsonl":
+        return _jsonl_rows(stream)
+    return _json_rows(stream)
 
 
-def _json(text: str, line: int | None) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        where = f"line {line}" if line is not None else f"line {e.lineno}"
-        raise BadInput(f"{where}: not valid JSON ({e.msg})") from None
+def _accepted() -> str:
+    return f"accepted: {', '.join(ACCEPTED_COLUMNS)} (at least {', '.join(REQUIRED)})"
 
 
-def _object(item: Any, n: int) -> dict[str, Any]:
-    if not isinstance(item, dict):
-        raise BadInput(f"record {n}: expected an object with metric, value, date and source")
-    return item
+def _check_fields(names: Iterable[str], where: str) -> None:
+    unknown = [n for n in names if n not in ACCEPTED_COLUMNS]
+    if unknown:
+        raise BadInput(f"{where}unknown column(s) {', '.join(repr(n) for n in unknown)}; {_accepted()}")
 
 
 def _csv_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -84,71 +190,667 @@ def _csv_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
         header = next(reader)
     except StopIteration:
         raise BadInput("the file is empty; a CSV import needs a header row: metric,value,date,source") from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    unknown = [h for h in header if h not in ACCEPTED_COLUMNS]
+    except csv.Error as e:
+        raise BadInput(f"line 1: not readable as CSV ({e})") from None
+    header = [h.strip() for h in header]
+    if len(header) == 1:
+        for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if delimiter in header[0]:
+                raise BadInput(
+                    f"the header is one column separated by {name}; pptrack reads comma-separated CSV:"
+                    " metric,value,date,source"
+                )
+    _check_fields(header, "")
     missing = [c for c in REQUIRED if c not in header]
-    if unknown or missing:
-        problem = f"unknown column(s) {', '.join(unknown)}" if unknown else f"missing column(s) {', '.join(missing)}"
-        raise BadInput(f"{problem}; accepted columns: {', '.join(ACCEPTED_COLUMNS)} (at least {', '.join(REQUIRED)})")
-    start = reader.line_num + 1
-    for cells in reader:
-        if cells and any(c.strip() for c in cells):
-            if len(cells) != len(header):
-                raise BadInput(f"line {start}: {len(cells)} cells where the header has {len(header)}")
-            yield start, {h: unescape_cell(c) for h, c in zip(header, cells, strict=True)}
-        start = reader.line_num + 1
-
-
-def parse_row(row: dict[str, Any], dayfirst: bool | None) -> NewFact:
-    missing = [c for c in REQUIRED if row.get(c) in (None, "")]
     if missing:
-        raise BadInput(f"missing {', '.join(missing)}")
-    tags = row.get("tags") or []
+        raise BadInput(f"missing column(s) {', '.join(missing)}; {_accepted()}")
+    width = len(header)
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            if len(cells) == width:
+                yield line, dict(zip(header, map(unescape_cell, cells), strict=True))
+            elif cells and any(c.strip() for c in cells):
+                yield line, {"": f"{len(cells)} cells where the header has {width}"}
+            line = reader.line_num + 1
+    except csv.Error as e:
+        raise BadInput(f"line {line}: not readable as CSV ({e})") from None
+
+
+def _json(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadInput(f"{where}: not valid JSON ({e.msg}); each record is an object like {_EXAMPLE}") from None
+    except RecursionError:
+        raise BadInput(f"{where}: JSON nested too deeply") from None
+
+
+_EXAMPLE = '{"metric": "political-prisoners", "value": "nearly 1,200", "date": "2025-08", "source": "Viasna"}'
+
+
+def _object(item: Any, where: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise BadInput(f"{where}: expected an object with metric, value, date and source, like {_EXAMPLE}")
+    _check_fields(item, f"{where}: ")
+    return item
+
+
+def _jsonl_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    seen = False
+    for n, text in enumerate(stream, start=1):
+        if text.strip():
+            seen = True
+            yield n, _object(_json(text, f"line {n}"), f"line {n}")
+    if not seen:
+        raise BadInput("the file is empty; a JSON Lines import has one fact object a line")
+
+
+def _json_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    text = stream.read()
+    if not text.strip():
+        raise BadInput(f"the file is empty; a JSON import is a list of fact objects, e.g. [{_EXAMPLE}]")
+    data = _json(text, "the file")
+    if not isinstance(data, list):
+        raise BadInput(f"a JSON import must be a list of fact objects, e.g. [{_EXAMPLE}]")
+    for n, item in enumerate(data, start=1):
+        yield n, _object(item, f"record {n}")
+
+
+# --- checking rows ---------------------------------------------------------------
+
+# A written value in the common shapes ("1,400", "nearly 1,400", "~250") is read here
+# without the full grammar; anything else goes to values.parse_value. Same results: the
+# qualifier phrases are values' own and the interval comes from values._interval.
+_FAST_VALUE = re.compile(
+    "(?:(?P<word>{words}) |(?P<sign>{signs}) ?)?(?P<n>[1-9]\\d{{0,2}}(?:,\\d{{3}}){{1,4}}|[1-9]\\d{{0,14}}|0)".format(
+        words="|".join(re.escape(p) for p, _ in _PREFIXES if p[-1].isalpha()),
+        signs="|".join(re.escape(p) for p, _ in _PREFIXES if not p[-1].isalpha()),
+    ),
+    re.IGNORECASE,
+)
+_QUALIFIER_OF = dict(_PREFIXES)
+
+
+def read_value(text: str) -> Interval:
+    m = _FAST_VALUE.fullmatch(text)
+    if m is None:
+        return parse_value(text)
+    n = Decimal(m.group("n").replace(",", ""))
+    phrase = m.group("word") or m.group("sign")
+    return _interval(n, rounding_unit(n), _QUALIFIER_OF[phrase.lower()] if phrase else "exact")
+
+
+def _timestamp(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _short(message: str) -> str:
+    """A parse error without the list of accepted forms: the report names those once."""
+    for tail in (f"; {VALUE_ACCEPTED}", f"; {DATE_ACCEPTED}"):
+        message = message.replace(tail, "")
+    return message
+
+
+def _blank(value: Any) -> bool:
+    """An absent field: null or an empty cell (a cell of spaces is text, kept as given)."""
+    return value is None or value == ""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        raise BadInput(f"expected text, not {json.dumps(value)[:40]}")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+class _Importer:
+    """Checks rows one by one and stages the good ones; remembers every reading."""
+
+    def __init__(self, store: Store, *, dayfirst: bool | None, strict: bool) -> None:
+        self.store = store
+        self.dayfirst = dayfirst
+        self.strict = strict
+        self.notices: list[str] = []
+        self.errors: list[str] = []
+        self.bad_rows = 0
+        self.error_kinds: set[str] = set()
+        self.rows = 0
+        # written value -> (value id, interval id) or the reason it cannot be read
+        self.values: dict[str, tuple[int, int] | str] = {}
+        self.read_values: dict[int, Interval] = {}  # value id -> its interval
+        self.intervals: dict[tuple[Any, ...], int] = {}
+        self.value_checks: dict[tuple[Any, ...], str | None] = {}
+        self.dates: dict[str, tuple[int, str, str] | str] = {}  # written -> (date id, iso, precision)
+        self.metrics: dict[str, int | str] = {}
+        self.sources: dict[str, int | str] = {}
+        self.kinds: dict[int, str] = {}
+        self.new_metrics: set[int] = set()
+        self.kind_given: set[int] = set()
+        self.staged_values: list[tuple[Any, ...]] = []
+        self.staged_dates: list[tuple[Any, ...]] = []
+        self.staged_rows: list[tuple[Any, ...]] = []
+        self.plain_rows: list[tuple[int, int, int, int, int, int]] = []
+
+    # Each reader returns an id or raises BadInput with the reason.
+
+    def value(self, written: str) -> tuple[int, int]:
+        got = self.values.get(written)
+        if got is None:
+            try:
+                interval = read_value(written)
+            except BadInput as e:
+                got = _short(e.message)
+                self.error_kinds.add("value")
+            else:
+                key = (interval.qualifier, interval.value, interval.low, interval.high)
+                interval_id = self.intervals.setdefault(key, len(self.intervals) + 1)
+                value_id = len(self.values) + 1
+                display = " ".join(written.split())
+                self.staged_values.append(
+                    (value_id, interval.value, interval.low, interval.high, interval.qualifier, display)
+                )
+                self.read_values[value_id] = interval
+                got = (value_id, interval_id)
+            self.values[written] = got
+        if isinstance(got, str):
+            raise BadInput(got)
+        return got
+
+    def date(self, written: str) -> tuple[int, str, str]:
+        got = self.dates.get(written)
+        if got is None:
+            try:
+                d = parse_date(written, dayfirst=self.dayfirst)
+            except BadInput as e:
+                got = _short(e.message)
+                self.error_kinds.add("date")
+            else:
+                date_id = len(self.dates) + 1
+                self.staged_dates.append(
+                    (date_id, d.iso, d.precision, d.start.isoformat(), d.end.isoformat(), precision_rank(d.precision))
+                )
+                got = (date_id, d.iso, d.precision)
+            self.dates[written] = got
+        if isinstance(got, str):
+            raise BadInput(got)
+        return got
+
+    def metric(self, name: str) -> int:
+        got = self.metrics.get(name)
+        if got is None:
+            existed = self.store.find_name("metric", name_key(name)) is not None
+            try:
+                got = resolve_metric(self.store, name, create=True, strict=self.strict, notices=self.notices)
+            except BadInput as e:
+                got = e.message
+            else:
+                if not existed:
+                    self.new_metrics.add(got)
+            self.metrics[name] = got
+        if isinstance(got, str):
+            raise BadInput(got)
+        return got
+
+    def source(self, name: str) -> int:
+        got = self.sources.get(name)
+        if got is None:
+            try:
+                got = resolve_source(self.store, name, create=True, strict=self.strict, notices=self.notices)
+            except BadInput as e:
+                got = e.message
+            self.sources[name] = got
+        if isinstance(got, str):
+            raise BadInput(got)
+        return got
+
+    def kind(self, metric_id: int, kind: str) -> None:
+        if kind not in KINDS:
+            raise BadInput(f"unknown kind {kind!r}; accepted: {', '.join(KINDS)}")
+        if metric_id in self.new_metrics and metric_id not in self.kind_given:
+            self.store.update_metric(metric_id, kind=kind)
+            self.kinds[metric_id] = kind
+            self.kind_given.add(metric_id)
+            return
+        current = self.kinds.get(metric_id) or self.kinds.setdefault(metric_id, self.store.metric_kind(metric_id))
+        if current != kind:
+            raise BadInput(f"the metric is a {current} metric, this row says {kind}: different kinds never share one")
+
+    def check_value(self, row: dict[str, Any], written: str, value_id: int) -> None:
+        """An export's derived columns (value, low, high, qualifier) must agree with `display`."""
+        given = tuple(None if _blank(row.get(k)) else row[k] for k in ("value", "low", "high", "qualifier"))
+        key = (written, *(str(g) for g in given))
+        if key not in self.value_checks:
+            interval = self.read_values[value_id]
+            problem = None
+            for name, got in zip(("value", "low", "high", "qualifier"), given, strict=True):
+                want = getattr(interval, name)
+                if got is None or got == want:
+                    continue
+                try:
+                    same = want is not None and name != "qualifier" and float(str(got).replace(",", "")) == want
+                except ValueError:
+                    same = False
+                if not same:
+                    problem = f"{got!r} does not match display {written!r}, which reads as {name} {want!r}"
+                    break
+            self.value_checks[key] = problem
+        problem = self.value_checks[key]
+        if problem:
+            raise BadInput(problem)
+
+    def feed(self, line: int, row: dict[str, Any]) -> None:
+        self.rows += 1
+        if not self.quick(line, row):
+            self.check(line, row)
+
+    def quick(self, line: int, row: dict[str, Any]) -> bool:
+        """Stage a good row of just metric, value, date and source: most rows of a big
+        file. False sends the row to the full check, which says what is wrong."""
+        for key, cell in row.items():
+            if type(cell) is not str or (key not in _REQUIRED and cell):
+                return False
+        try:
+            metric = self.metric(row["metric"])
+            source = self.source(row["source"])
+            value = self.value(row["value"])
+            date = self.date(row["date"])
+        except (BadInput, KeyError):
+            return False
+        if not self.errors:
+            self.plain_rows.append((line, metric, source, value[0], value[1], date[0]))
+            if len(self.plain_rows) >= _BATCH:
+                self.flush()
+        return True
+
+    def check(self, line: int, row: dict[str, Any]) -> None:
+        """Read every field of a row; note each problem with its column."""
+        problems: list[tuple[str, str]] = []
+
+        def attempt(column: str, fn: Callable[[], Any]) -> Any:
+            try:
+                return fn()
+            except BadInput as e:
+                problems.append((column, e.message))
+                return None
+
+        if "" in row:  # a CSV line with the wrong number of cells
+            problems.append(("", row[""]))
+        else:
+            for column in REQUIRED:
+                cell = row.get(column)
+                if (_blank(cell) or (isinstance(cell, str) and not cell.strip())) and not (
+                    column == "value" and not _blank(row.get("display"))
+                ):
+                    problems.append((column, "empty; every row needs metric, value, date and source"))
+        if problems:
+            self._report(line, problems)
+            return
+        metric_id = attempt("metric", lambda: self.metric(_text(row["metric"])))
+        source_id = attempt("source", lambda: self.source(_text(row["source"])))
+        via = row.get("via")
+        via_id = None if _blank(via) else attempt("via", lambda: self.source(_text(via)))
+        display = row.get("display")
+        value_column = "value" if _blank(display) else "display"
+        written = attempt(value_column, lambda: _text(row[value_column]))
+        value_ids = None if written is None else attempt(value_column, lambda: self.value(written))
+        if value_ids is not None and value_column == "display":
+            attempt("value", lambda: self.check_value(row, written, value_ids[0]))
+        date = attempt("date", lambda: self.date(_text(row["date"])))
+        if date is not None and not _blank(row.get("date_precision")) and row["date_precision"] != date[2]:
+            problems.append(("date_precision", f"{row['date_precision']!r} does not match date {date[1]!r}"))
+        if metric_id is not None and not _blank(row.get("kind")):
+            attempt("kind", lambda: self.kind(metric_id, _text(row["kind"])))
+        extra: dict[str, Any] = {}
+        published = row.get("published")
+        if not _blank(published):
+            got = attempt("published", lambda: self.date(_text(published)))
+            if got is not None:
+                extra["published"] = got[1]
+        for column in ("url", "quote", "note"):
+            if not _blank(row.get(column)):
+                extra[column] = attempt(column, lambda c=column: _text(row[c]))
+        tags = row.get("tags")
+        if not _blank(tags) and tags != []:
+            got = attempt("tags", lambda: _tags(tags))
+            if got:
+                extra["tags"] = json.dumps(got, ensure_ascii=False)
+        for column in ("created_at", "updated_at", "removed_at"):
+            stamp = row.get(column)
+            if not _blank(stamp):
+                if isinstance(stamp, str) and _timestamp(stamp):
+                    extra[column] = stamp
+                else:
+                    problems.append((column, f"{stamp!r} is not a time like 2025-09-12T10:00:00.000000Z"))
+        uid = row.get("uid")
+        if not _blank(uid):
+            uid = attempt("uid", lambda: _uid(uid))
+        else:
+            uid = None
+        history = row.get("history")
+        if not _blank(history) and history != []:
+            got = attempt("history", lambda: _history(history))
+            if got and uid is None:
+                problems.append(("history", "a history needs the uid of its fact"))
+            elif got:
+                extra["history"] = got
+        if problems:
+            self._report(line, problems)
+            return
+        if self.errors:
+            return  # nothing will be written: only keep checking
+        assert value_ids is not None and date is not None
+        self.staged_rows.append(
+            (
+                line,
+                uid,
+                metric_id,
+                source_id,
+                via_id,
+                value_ids[0],
+                value_ids[1],
+                date[0],
+                "removed_at" in extra,
+                json.dumps(extra, ensure_ascii=False) if extra else None,
+            )
+        )
+        if len(self.staged_rows) >= _BATCH:
+            self.flush()
+
+    def _report(self, line: int, problems: list[tuple[str, str]]) -> None:
+        self.bad_rows += 1
+        if len(self.errors) < MAX_REPORTED:
+            where = f"line {line}"
+            self.errors.append("; ".join(f"{where}, column {c}: {m}" if c else f"{where}: {m}" for c, m in problems))
+
+    def flush(self) -> None:
+        if not self.errors:
+            self.store.stage_values(self.staged_values)
+            self.store.stage_dates(self.staged_dates)
+            self.store.stage_rows(self.staged_rows)
+            self.store.stage_plain_rows(self.plain_rows)
+        self.staged_values.clear()
+        self.staged_dates.clear()
+        self.staged_rows.clear()
+        self.plain_rows.clear()
+
+    def fail_if_bad(self) -> None:
+        if not self.errors:
+            return
+        more = self.bad_rows - len(self.errors)
+        tail = f" (and {more} more bad row(s))" if more > 0 else ""
+        hints = []
+        if "value" in self.error_kinds:
+            hints.append(f"values: {VALUE_ACCEPTED}")
+        if "date" in self.error_kinds:
+            hints.append(f"dates: {DATE_ACCEPTED}")
+        hint = f" ({'; '.join(hints)})" if hints else ""
+        raise BadInput("; ".join(self.errors) + tail + f"; nothing was imported{hint}")
+
+
+def _tags(tags: Any) -> list[str]:
     if isinstance(tags, str):
-        tags = tags.split(";")
-    value = row.get("display") or row["value"]
-    new = read_fact(
-        str(row["metric"]),
-        str(value),
-        str(row["date"]),
-        str(row["source"]),
-        via=_text(row.get("via")),
-        url=_text(row.get("url")),
-        quote=_text(row.get("quote")),
-        note=_text(row.get("note")),
-        tags=[str(t) for t in tags],
-        published=_text(row.get("published")),
-        dayfirst=dayfirst,
-    )
-    new.uid = _text(row.get("uid")) or None
-    return new
+        items = tags.split(";")
+    elif isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+        items = tags
+    else:
+        raise BadInput("tags are a list of text, or in CSV one cell joined by ';'")
+    return read_tags(items)
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+def _uid(uid: Any) -> str:
+    text = _text(uid).strip()
+    if len(text) > 100 or not text.isprintable():
+        raise BadInput(f"{text[:40]!r} is not a uid: at most 100 printable characters")
+    return text
+
+
+def _history(history: Any) -> list[dict[str, Any]]:
+    if isinstance(history, str):
+        try:
+            history = json.loads(history)
+        except json.JSONDecodeError as e:
+            raise BadInput(f"not valid JSON ({e.msg}): a list of versions as `export` writes it") from None
+    if not isinstance(history, list) or not all(isinstance(v, dict) for v in history):
+        raise BadInput("a list of versions as `export` writes it")
+    for n, version in enumerate(history, start=1):
+        if version.get("version") != n:
+            raise BadInput(f"version {n} is numbered {version.get('version')!r}: versions count 1, 2, 3...")
+        if version.get("change") not in CHANGES:
+            raise BadInput(f"version {n} has change {version.get('change')!r}; accepted: {', '.join(CHANGES)}")
+        if not isinstance(version.get("changed_at"), str) or not _timestamp(version["changed_at"]):
+            raise BadInput(f"version {n} has no changed_at time")
+    return history
+
+
+# --- importing ---------------------------------------------------------------------
 
 
 def import_facts(
-    store: Store, rows: Iterator[tuple[int, dict[str, Any]]], *, dayfirst: bool | None = None, strict: bool = False
+    store: Store,
+    rows: Iterator[tuple[int, dict[str, Any]]],
+    *,
+    dayfirst: bool | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[], None] | None = None,
 ) -> ImportResult:
-    """Check every row, then store them all in one transaction, or none."""
-    parsed: list[NewFact] = []
-    errors: list[str] = []
-    for line, row in rows:
-        try:
-            parsed.append(parse_row(row, dayfirst))
-        except BadInput as e:
-            errors.append(f"line {line}: {e.message}")
-    if errors:
-        more = f" (and {len(errors) - MAX_REPORTED} more)" if len(errors) > MAX_REPORTED else ""
-        raise BadInput("; ".join(errors[:MAX_REPORTED]) + more + "; nothing was imported")
-    result = ImportResult()
-    with store.transaction():
-        for new in parsed:
-            if new.uid and store.fact_id_for_uid(new.uid) is not None:
-                result.present += 1
-                continue
-            _, created = store_fact(store, new, strict=strict, notices=result.notices)
-            result.added += created
-            result.present += not created
+    """Check every row and write them all, in one transaction, or none.
+
+    A row whose uid the database has is that fact: already present, or updated when its
+    updated_at is later and its content differs. A live row identical to a live fact
+    stored before (or, without a uid, to an earlier row) is already present. The rest
+    are added, each with its history: the row's own (an export's), else an 'added'
+    version."""
+    result = ImportResult(dry_run=dry_run)
+    importer = _Importer(store, dayfirst=dayfirst, strict=strict)
+    try:
+        with store.transaction():
+            store.import_stage()
+            _stage_all(importer, rows, progress)
+            importer.fail_if_bad()
+            twins = store.staged_uid_twins(MAX_REPORTED)
+            if twins:
+                raise BadInput(
+                    "; ".join(f"line {line}, column uid: {uid!r} is on line {first} too" for line, uid, first in twins)
+                    + "; a uid names one fact; nothing was imported"
+                )
+            store.match_staged()
+            for line, fact_id, extra in store.staged_newer():
+                _update(store, line, fact_id, json.loads(extra))
+            stamp = now()
+            store.write_staged(stamp, int(datetime.fromisoformat(stamp).timestamp() * 1000))
+            _write_histories(store)
+            counts = store.staged_counts()
+            result.added = counts.get(None, 0)
+            result.present = counts.get("present", 0)
+            result.updated = counts.get("updated", 0)
+            store.import_unstage()
+            if dry_run:
+                raise _DryRun
+    except UnicodeDecodeError as e:
+        raise BadInput(f"the file is not UTF-8 text (byte {e.start}); save it as UTF-8 and import again") from None
+    except _DryRun:
+        pass
+    notices = importer.notices
+    if dry_run:  # nothing was created after all
+        notices = [n.replace(" created", " would be created", 1) for n in notices]
+    result.notices = _summarised(notices)
     return result
+
+
+def _stage_all(
+    importer: _Importer, rows: Iterator[tuple[int, dict[str, Any]]], progress: Callable[[], None] | None
+) -> None:
+    feed = importer.feed
+    for line, row in rows:
+        feed(line, row)
+        if progress is not None and importer.rows % _BATCH == 0:
+            progress()
+    importer.flush()
+    if importer.rows == 0 and not importer.errors:
+        raise BadInput("the file has a header but no facts to import")
+
+
+def _update(store: Store, line: int, fact_id: int, extra: dict[str, Any]) -> None:
+    before = store.get_fact(fact_id)
+    store.update_from_staged(line, fact_id)
+    after = store.get_fact(fact_id)
+    change = "edited"
+    if before.removed != after.removed:
+        change = "removed" if after.removed else "restored"
+    store.add_version(fact_id, change, extra["updated_at"], after.to_dict())
+
+
+def _write_histories(store: Store) -> None:
+    """The rows that bring their own history (an export's) get it in place of the 'added'
+    version write_staged gave them, each snapshot with the fact's new id."""
+    fact_ids: list[int] = []
+    versions: list[tuple[int, int, str, str, str]] = []
+    for fact_id, history in store.staged_histories():
+        fact_ids.append(fact_id)
+        for version in json.loads(history):
+            snapshot = {k: v for k, v in version.items() if k not in ("id", "version", "changed_at", "change")}
+            data = json.dumps({"id": fact_id, **snapshot}, ensure_ascii=False)
+            versions.append((fact_id, version["version"], version["changed_at"], version["change"], data))
+        if len(versions) >= _BATCH:
+            store.replace_versions(fact_ids, versions)
+            fact_ids.clear()
+            versions.clear()
+    store.replace_versions(fact_ids, versions)
+
+
+def _summarised(notices: list[str]) -> list[str]:
+    if len(notices) <= MAX_REPORTED:
+        return notices
+    return [*notices[:MAX_REPORTED], f"... and {len(notices) - MAX_REPORTED} more new names"]
+
+
+# --- exporting ---------------------------------------------------------------------
+
+
+def export_records(store: Store, *, progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+    """Every fact, removed ones too, as `export` writes it, in a stable order: by metric,
+    date order, source and uid, so that the same facts always give the same bytes."""
+    for n, row in enumerate(store.export_rows(), start=1):
+        tags = row["tags"]
+        yield {
+            "uid": row["uid"],
+            "metric": row["metric_slug"],
+            "kind": row["metric_kind"],
+            "value": number(row["value"]),
+            "low": number(row["low"]),
+            "high": number(row["high"]),
+            "qualifier": row["qualifier"],
+            "display": row["display"],
+            "date": row["date"],
+            "date_precision": row["date_precision"],
+            "published": row["published"],
+            "source": row["source_name"],
+            "via": row["via_name"],
+            "url": row["url"],
+            "quote": row["quote"],
+            "note": row["note"],
+            "tags": [] if tags == "[]" else json.loads(tags),
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+            "removed_at": row["removed_at"],
+            "history": [] if row["plain"] else _history_of(store, row["id"]),
+        }
+        if progress is not None and n % _BATCH == 0:
+            progress(n)
+
+
+def _history_of(store: Store, fact_id: int) -> list[dict[str, Any]]:
+    out = []
+    for v in store.versions(fact_id):
+        snapshot = json.loads(v["data"])
+        snapshot.pop("id", None)
+        out.append({**snapshot, "version": v["version"], "changed_at": v["changed_at"], "change": v["change"]})
+    return out
+
+
+def csv_ready(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Records for CSV: the history as one JSON cell (empty when there is none to keep)."""
+    for r in records:
+        history = r["history"]
+        yield {**r, "history": json.dumps(history, ensure_ascii=False, separators=(",", ":")) if history else None}
+
+
+def export_format_for(path: str | None, given: str | None) -> str:
+    if given:
+        if given not in EXPORT_FORMATS:
+            raise BadInput(f"unknown export format {given!r}; accepted: {', '.join(EXPORT_FORMATS)}")
+        return given
+    if path is None or path == "-":
+        return "jsonl"
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("csv", "json", "jsonl"):
+        return suffix
+    raise BadInput(f"cannot tell the format from {path!r}; name it .csv, .json or .jsonl, or give --format")
+
+
+def datasette_metadata(database: str) -> dict[str, Any]:
+    """Titles and descriptions for `datasette pptrack.db -m metadata.json`; `database` is
+    the name Datasette gives the file (its name without .db)."""
+    fact_columns = {
+        "uid": "Stable identity of the fact, the same in every copy of the database",
+        "metric": "What is counted (metric slug)",
+        "kind": "stock (a level at a moment), cumulative (a running total) or flow (one event or period)",
+        "value": "The figure; for a range its midpoint",
+        "low": "Lower end of the interval the written value stands for (empty: open to minus infinity)",
+        "high": "Upper end of the interval (empty: open to infinity)",
+        "qualifier": "How the value was written: " + ", ".join(QUALIFIERS),
+        "display": "The value as written, e.g. nearly 1,400",
+        "date": "When the figure was true, at the precision it was given (2025-08 is all of August)",
+        "date_precision": "year, month or day",
+        "published": "When the report came out, if later than the date",
+        "source": "Who counted",
+        "via": "Who published the figure, when not the source",
+        "url": "Where it was published",
+        "quote": "The sentence that gives the figure",
+        "note": "A note by whoever recorded the fact",
+        "tags": "Tags, as a JSON list",
+        "created_at": "When the fact was recorded (UTC)",
+        "updated_at": "When the fact was last changed (UTC)",
+    }
+    return {
+        "title": "pptrack: contested figures over time",
+        "description": "Figures as each source gave them (value as written, date at its precision, who counted "
+        "and who published), with the full history of every change. Made by pptrack.",
+        "databases": {
+            database: {
+                "tables": {
+                    "facts_named": {
+                        "title": "Facts",
+                        "description": "Every live fact with its metric and source names, as `pptrack list` shows.",
+                        "columns": fact_columns,
+                        "sort": "date",
+                    },
+                    "latest_per_metric_source": {
+                        "title": "Latest figure per metric and source",
+                        "description": "For each metric, each source's most recent live figure.",
+                        "columns": fact_columns,
+                    },
+                    "facts": {
+                        "description": "The facts table itself: ids instead of names, removed facts included "
+                        "(removed_at set). facts_named is easier to read.",
+                    },
+                    "fact_versions": {
+                        "title": "History",
+                        "description": "Every version of every fact (added, edited, removed, restored), whole, "
+                        "as JSON in data; nothing is ever lost.",
+                    },
+                    "metrics": {"description": "What is counted: slug, label, unit and kind."},
+                    "metric_names": {"description": "Every name a metric answers to (slug, label, aliases)."},
+                    "sources": {"description": "Who counts or publishes figures."},
+                    "source_names": {"description": "Every name a source answers to (its name and aliases)."},
+                },
+            }
+        },
+    }

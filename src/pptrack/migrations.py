@@ -87,7 +87,32 @@ def m001_create_tables(db: Database) -> None:
         db.execute(sql)
 
 
-MIGRATIONS = [m001_create_tables]
+def m002_datasette_views(db: Database) -> None:
+    # The latest live figure of each source for each metric, with names: the "who says
+    # what now" table a Datasette visitor looks for first. "Latest" is the last in the
+    # date order of the facts: span start, then the finer precision, then id.
+    db.execute(
+        """CREATE VIEW latest_per_metric_source AS
+            SELECT id, uid, metric, kind, value, low, high, qualifier, display, date, date_precision,
+                   published, source, via, url, quote, note, tags, created_at, updated_at
+            FROM (
+                SELECT f.*, m.slug AS metric, m.kind AS kind, s.name AS source, v.name AS via,
+                       row_number() OVER (
+                           PARTITION BY f.metric_id, f.source_id
+                           ORDER BY f.date_start DESC, f.date_rank DESC, f.id DESC
+                       ) AS newest
+                FROM facts f
+                JOIN metrics m ON m.id = f.metric_id
+                JOIN sources s ON s.id = f.source_id
+                LEFT JOIN sources v ON v.id = f.via_id
+                WHERE f.removed_at IS NULL
+            )
+            WHERE newest = 1
+            ORDER BY metric, source"""
+    )
+
+
+MIGRATIONS = [m001_create_tables, m002_datasette_views]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

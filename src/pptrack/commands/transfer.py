@@ -1,9 +1,10 @@
-"""Moving facts in and out of the database: import."""
+"""Moving facts in and out of the database: import and export."""
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated, Optional
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Annotated, Any, Optional
 
 import typer
 
@@ -15,33 +16,115 @@ def import_(
     fmt: Annotated[
         Optional[str], typer.Option("--format", "-f", help="csv, json or jsonl (default: from the extension).")
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and say what would be imported; write nothing.")
+    ] = False,
     strict: Strict = False,
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
     db: DbOption = None,
 ) -> None:
-    """Import facts: all rows or none; a second import of the same file adds nothing."""
-    from ..errors import BadInput
-    from ..io import IMPORT_FORMATS, detect_format, import_facts, read_rows
+    """Import facts: all rows or none; importing the same file again adds nothing."""
+    from ..io import detect_format, import_facts, open_input, read_rows
+    from ..render import progress
 
-    if fmt is not None and fmt not in IMPORT_FORMATS:
-        raise BadInput(f"unknown import format {fmt!r}; accepted: {', '.join(IMPORT_FORMATS)}")
-    kind = detect_format(file, fmt)
     order = day_order(dayfirst, monthfirst)
+    source = open_input(file)
     try:
-        stream = sys.stdin if file == "-" else open(file, encoding="utf-8-sig", newline="")  # noqa: SIM115
-    except OSError as e:
-        raise BadInput(f"cannot read {file!r}: {e.strerror or e}") from None
-    try:
-        rows = list(read_rows(stream, kind))
-    except UnicodeDecodeError:
-        raise BadInput(f"{file!r} is not UTF-8 text; save it as UTF-8 and import again") from None
+        rows = read_rows(source.text, detect_format(source, fmt))
+        first = _first(rows, source.name)  # a file that is not what it says fails before the database is opened
+        with opened(db, write=True) as store, progress(f"importing {file}", source.size) as update:
+            result = import_facts(
+                store,
+                _chain(first, rows),
+                dayfirst=order,
+                strict=strict,
+                dry_run=dry_run,
+                progress=lambda: update(source.position()),
+            )
     finally:
-        if stream is not sys.stdin:
-            stream.close()
-    if not rows:
-        raise BadInput(f"{file!r} has no facts to import")
-    with opened(db, write=True) as store:
-        result = import_facts(store, iter(rows), dayfirst=order, strict=strict)
+        source.close()
     tell(result.notices)
-    tell([f"imported {result.added} fact(s); {result.present} already present"])
+    tell([result.summary()])
+
+
+def _first(rows: Iterator[tuple[int, dict[str, Any]]], name: str) -> tuple[int, dict[str, Any]] | None:
+    from ..errors import BadInput
+
+    try:
+        return next(rows, None)
+    except UnicodeDecodeError as e:
+        raise BadInput(f"{name!r} is not UTF-8 text (byte {e.start}); save it as UTF-8 and import again") from None
+
+
+def _chain(
+    first: tuple[int, dict[str, Any]] | None, rows: Iterator[tuple[int, dict[str, Any]]]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    if first is not None:
+        yield first
+    yield from rows
+
+
+def export(
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (default), json, csv, or datasette-metadata (titles and descriptions for Datasette).",
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write to this file (format from its extension) instead of stdout."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every fact with its history, in a stable order: import reads it back."""
+    import sys
+
+    from ..io import csv_ready, datasette_metadata, export_format_for, export_records
+    from ..render import progress, to_json, write_records
+    from ..store import default_db_path
+
+    kind = export_format_for(str(output) if output else None, fmt)
+    if kind == "datasette-metadata":
+        name = Path(db or default_db_path()).stem
+        _write(output, lambda out: out.write(to_json(datasette_metadata(name)) + "\n"))
+        return
+    from ..io import EXPORT_FIELDS
+
+    with opened(db, write=False) as store, progress("exporting", store.count_facts()) as update:
+        facts = export_records(store, progress=update)
+        records = csv_ready(facts) if kind == "csv" else facts
+        try:
+            # write_records streams jsonl and csv from an iterator (json is built whole).
+            _write(output, lambda out: write_records(records, kind, [], fields=EXPORT_FIELDS, out=out))  # type: ignore[arg-type]
+            if output is None:
+                sys.stdout.flush()
+        finally:  # before the store closes, even when the reader of stdout went away
+            records.close()
+            facts.close()
+
+
+def _write(output: Path | None, write: Callable[[IO[str]], object]) -> None:
+    """To stdout, or to `output` through a temporary file that replaces it only when done."""
+    import os
+    import sys
+
+    from ..errors import BadInput
+
+    if output is None or str(output) == "-":
+        write(sys.stdout)
+        return
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            write(out)
+        os.replace(partial, output)
+    except OSError as e:
+        partial.unlink(missing_ok=True)
+        raise BadInput(f"cannot write {str(output)!r}: {e.strerror or e}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,86 @@
+"""Bulk import and export: N hand-written-style rows (`metric,value,date,source`, values like
+`nearly 1,400`, dates like `2025-08`) imported by `pptrack import`, next to `sqlite-utils insert
+--csv` of the same file and a plain typed `executemany` in one transaction, each a fresh process
+on a fresh database; then `pptrack export` of the result to JSON Lines; peak memory of each.
+
+    python benchmarks/import_export.py                 # 100,000 rows
+    python benchmarks/import_export.py --rows 1000000  # the memory check: peak under 200 MB
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import Report, tool
+from generate import write_csv
+
+# The baseline: read the CSV and insert it, typed, in one transaction; no checking at all.
+EXECUTEMANY = """
+import csv, sqlite3, sys
+conn = sqlite3.connect(sys.argv[2], isolation_level=None)
+conn.execute("CREATE TABLE facts (metric TEXT NOT NULL, value TEXT NOT NULL, date TEXT NOT NULL, source TEXT NOT NULL)")
+conn.execute("BEGIN")
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    rows = csv.reader(f)
+    next(rows)
+    conn.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)", rows)
+conn.execute("COMMIT")
+"""
+
+
+def run(argv: list[str]) -> tuple[float, float]:
+    """Wall time in ms and peak resident memory in MB of one process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = (time.perf_counter() - started) * 1000
+    if status != 0:
+        raise SystemExit(f"{argv[0]} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each; the best is kept")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    csv_path = tmp / "facts.csv"
+    write_csv(csv_path, args.rows, metrics=100, sources=50, years=10)
+    pptrack, sqlite_utils = tool("pptrack"), tool("sqlite-utils")
+
+    def best(make_argv: object) -> tuple[float, float]:
+        results = []
+        for i in range(args.runs):
+            db = tmp / f"run-{time.monotonic_ns()}-{i}.db"
+            results.append(run(make_argv(db)))  # type: ignore[operator]
+        return min(r[0] for r in results), max(r[1] for r in results)
+
+    import_ms, import_mb = best(lambda db: [pptrack, "import", str(csv_path), "--db", str(db)])
+    many_ms, _ = best(lambda db: [sys.executable, "-c", EXECUTEMANY, str(csv_path), str(db)])
+    report = Report()
+    label = f"import {args.rows:,} rows"
+    if args.rows <= 200_000:  # sqlite-utils takes minutes on a million
+        su_ms, _ = best(lambda db: [sqlite_utils, "insert", str(db), "facts", str(csv_path), "--csv"])
+        report.add(label, import_ms, "sqlite-utils insert --csv", su_ms, target=0.25)
+    report.add(label, import_ms, "typed executemany", many_ms, target=2.5)
+
+    db = tmp / "exported.db"
+    run([pptrack, "import", str(csv_path), "--db", str(db)])
+    export_ms, export_mb = min(
+        (run([pptrack, "export", "--db", str(db), "-o", str(tmp / f"out{i}.jsonl")]) for i in range(args.runs)),
+        key=lambda r: r[0],
+    )
+    report.add(f"export {args.rows:,} facts to jsonl", export_ms, "pptrack import", import_ms, target=1.0)
+    report.print()
+    print(f"peak memory: import {import_mb:,.0f} MB, export {export_mb:,.0f} MB (target: under 200 MB)")
+
+
+if __name__ == "__main__":
+    main()
