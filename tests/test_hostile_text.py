@@ -214,3 +214,72 @@ def test_table_titles_are_made_safe_too(monkeypatch: pytest.MonkeyPatch) -> None
         text = out.getvalue()
         assert not {c for c in text if c in FORBIDDEN}
         assert text.count("[bold]B[/bold]") == 2 and text.count("\\x1b[2J") == 2
+
+
+# --- spreadsheets ---------------------------------------------------------------
+
+FORMULAS = {
+    "source": '=HYPERLINK("http://evil.example","click")',
+    "via": "@SUM(A1:A9)",
+    "url": "\t=1+1",
+    "quote": "-2+3",
+    "note": "+cmd|' /C calc'!A0",
+    "tags": "=1;2",
+}
+
+
+@pytest.fixture
+def formula_db(run: Run, db_path: Path) -> Path:
+    f = FORMULAS
+    add(run, "pp", "5", "--date", "2021", "--source", f["source"], "--via", f["via"], "--url", f["url"],
+        "--quote", f["quote"], "--note", f["note"], "--tag", "=1", "--tag", "2")  # fmt: skip
+    add(run, "--date", "2022", "--source", "'=quoted already", "--note", "''@twice", "--quote", "\r=cr", "--",
+        "pp", "-5")  # fmt: skip
+    add(run, "--date", "2023", "--source=-minus", "--note=-5", "--quote", "1e5", "--", "pp", "-5 to 5")
+    return db_path
+
+
+def _cells(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("command", [["list", "--format", "csv"], ["export", "--format", "csv"]])
+def test_csv_never_starts_a_cell_with_a_formula(run: Run, formula_db: Path, command: list[str]) -> None:
+    if command[0] not in COMMANDS:
+        pytest.skip(f"no {command[0]} command")
+    result = run(*command)
+    assert result.exit_code == 0
+    rows = _cells(result.stdout)
+    assert len(rows) == 3
+    for row in rows:
+        for name, cell in row.items():
+            assert not cell.startswith(render.FORMULA_START) or _number(cell), (name, cell)
+    first = next(r for r in rows if r["value"] == "5")
+    assert first["source"] == "'" + FORMULAS["source"] and first["tags"] == "'=1;2"
+    numbers = next(r for r in rows if r["value"] == "-5" and r["qualifier"] == "exact")
+    assert numbers["display"] == "-5"  # a number stays a number
+    assert numbers["source"] == "''=quoted already" and numbers["note"] == "'''@twice"  # one more quote
+    ranged = next(r for r in rows if r["qualifier"] == "range")
+    assert ranged["display"] == "'-5 to 5" and ranged["source"] == "'-minus" and ranged["note"] == "-5"
+
+
+@pytest.mark.skipif("export" not in COMMANDS, reason="no export command")
+def test_csv_export_imports_back_exactly(run: Run, formula_db: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "facts.csv"
+    assert run("export", "--format", "csv", "-o", str(exported)).exit_code == 0
+    other = tmp_path / "other.db"
+    imported = run("import", str(exported), "--db", str(other))
+    assert imported.exit_code == 0, imported.stderr
+    fields = ("uid", "source", "via", "url", "quote", "note", "tags", "display", "value", "low", "high")
+    original = [{k: f[k] for k in fields} for f in json.loads(run("list", "--format", "json").stdout)]
+    again = json.loads(run("list", "--format", "json", "--db", str(other)).stdout)
+    assert [{k: f[k] for k in fields} for f in again] == original
+    assert original[2]["source"] == FORMULAS["source"] and original[2]["tags"] == ["=1", "2"]
