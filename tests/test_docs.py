@@ -31,3 +31,20 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_is_in_the_readme(name: str) -> None:
     assert re.search(rf"pptrack {re.escape(name)}\b", README), f"README does not show `pptrack {name}`"
+
+
+def test_the_first_quick_start_command_runs_on_the_shipped_examples(run, tmp_path: Path, monkeypatch) -> None:
+    """Each `pptrack ...` step of the first quick-start command, as a user runs it from the checkout."""
+    import shlex
+
+    monkeypatch.chdir(ROOT)
+    steps = [shlex.split(part.strip()) for part in quick_start()[0].split("&&") if part.strip().startswith("pptrack ")]
+    assert [s[1] for s in steps] == ["import", "timeline", "diff-sources"]
+    outputs = []
+    for argv in steps:
+        argv = [str(tmp_path / "example.db") if a == "example.db" else a for a in argv[1:]]
+        result = run(*argv)
+        assert result.exit_code == 0, (argv, result.stderr)
+        outputs.append(result.stdout)
+    assert "nearly 1,400" in outputs[1] and "1,189" in outputs[1]
+    assert "CONFLICT" in outputs[2] and "consistent" in outputs[2]
