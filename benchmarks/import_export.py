@@ -50,14 +50,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3, help="runs of each; the best is kept")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory() as folder:
+        measure(args.rows, args.runs, Path(folder))
+
+
+def measure(rows: int, runs: int, tmp: Path) -> None:
     csv_path = tmp / "facts.csv"
-    write_csv(csv_path, args.rows, metrics=100, sources=50, years=10)
+    write_csv(csv_path, rows, metrics=100, sources=50, years=10)
     pptrack, sqlite_utils = tool("pptrack"), tool("sqlite-utils")
 
     def best(make_argv: object) -> tuple[float, float]:
         results = []
-        for i in range(args.runs):
+        for i in range(runs):
             db = tmp / f"run-{time.monotonic_ns()}-{i}.db"
             results.append(run(make_argv(db)))  # type: ignore[operator]
         return min(r[0] for r in results), max(r[1] for r in results)
@@ -65,8 +69,8 @@ def main() -> None:
     import_ms, import_mb = best(lambda db: [pptrack, "import", str(csv_path), "--db", str(db)])
     many_ms, _ = best(lambda db: [sys.executable, "-c", EXECUTEMANY, str(csv_path), str(db)])
     report = Report()
-    label = f"import {args.rows:,} rows"
-    if args.rows <= 200_000:  # sqlite-utils takes minutes on a million
+    label = f"import {rows:,} rows"
+    if rows <= 200_000:  # sqlite-utils takes minutes on a million
         su_ms, _ = best(lambda db: [sqlite_utils, "insert", str(db), "facts", str(csv_path), "--csv"])
         report.add(label, import_ms, "sqlite-utils insert --csv", su_ms, target=0.25)
     report.add(label, import_ms, "typed executemany", many_ms, target=2.5)
@@ -74,10 +78,10 @@ def main() -> None:
     db = tmp / "exported.db"
     run([pptrack, "import", str(csv_path), "--db", str(db)])
     export_ms, export_mb = min(
-        (run([pptrack, "export", "--db", str(db), "-o", str(tmp / f"out{i}.jsonl")]) for i in range(args.runs)),
+        (run([pptrack, "export", "--db", str(db), "-o", str(tmp / f"out{i}.jsonl")]) for i in range(runs)),
         key=lambda r: r[0],
     )
-    report.add(f"export {args.rows:,} facts to jsonl", export_ms, "pptrack import", import_ms, target=1.0)
+    report.add(f"export {rows:,} facts to jsonl", export_ms, "pptrack import", import_ms, target=1.0)
     report.print()
     print(f"peak memory: import {import_mb:,.0f} MB, export {export_mb:,.0f} MB (target: under 200 MB)")
 

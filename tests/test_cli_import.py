@@ -82,6 +82,16 @@ def test_identical_to_a_fact_added_by_hand_or_to_an_earlier_row(run: Run, run_js
     ]
 
 
+def test_the_same_value_and_date_written_otherwise_are_the_same_fact(run: Run, run_json, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'metric,value,date,source\npp,"about 1,400",2025-08,X\npp,"~1,400",August 2025,X\npp,1400,Aug 2025,X\n',
+    )
+    result = run("import", path)
+    assert "imported 2 fact(s); 1 already present; 0 updated" in result.stderr
+    assert sorted(facts(run_json)) == [("pp", "1400", "2025-08", "X"), ("pp", "about 1,400", "2025-08", "X")]
+
+
 def test_removed_facts_do_not_count_as_present(run: Run, run_json, tmp_path: Path) -> None:
     fact = add(run, "pp", "888", "2021", "HRO")
     run("rm", str(fact["id"]))

@@ -65,6 +65,7 @@ EXPORT_FORMATS = ("jsonl", "json", "csv", "datasette-metadata")
 MAX_REPORTED = 20
 CHANGES = ("added", "edited", "removed", "restored")
 _BATCH = 5000
+_MEMO = 100_000  # distinct written values remembered at most
 
 
 class _DryRun(Exception):
@@ -322,9 +323,8 @@ class _Importer:
         self.error_kinds: set[str] = set()
         self.rows = 0
         # written value -> (value id, interval id) or the reason it cannot be read
-        self.values: dict[str, tuple[int, int] | str] = {}
-        self.read_values: dict[int, Interval] = {}  # value id -> its interval
-        self.intervals: dict[tuple[Any, ...], int] = {}
+        self.values: dict[str, int | str] = {}
+        self.value_count = 0
         self.value_checks: dict[tuple[Any, ...], str | None] = {}
         self.dates: dict[str, tuple[int, str, str] | str] = {}  # written -> (date id, iso, precision)
         self.metrics: dict[str, int | str] = {}
@@ -335,11 +335,11 @@ class _Importer:
         self.staged_values: list[tuple[Any, ...]] = []
         self.staged_dates: list[tuple[Any, ...]] = []
         self.staged_rows: list[tuple[Any, ...]] = []
-        self.plain_rows: list[tuple[int, int, int, int, int, int]] = []
+        self.plain_rows: list[tuple[int, int, int, int, int]] = []
 
     # Each reader returns an id or raises BadInput with the reason.
 
-    def value(self, written: str) -> tuple[int, int]:
+    def value(self, written: str) -> int:
         got = self.values.get(written)
         if got is None:
             try:
@@ -348,15 +348,14 @@ class _Importer:
                 got = _short(e.message)
                 self.error_kinds.add("value")
             else:
-                key = (interval.qualifier, interval.value, interval.low, interval.high)
-                interval_id = self.intervals.setdefault(key, len(self.intervals) + 1)
-                value_id = len(self.values) + 1
+                self.value_count += 1
+                got = self.value_count
                 display = " ".join(written.split())
                 self.staged_values.append(
-                    (value_id, interval.value, interval.low, interval.high, interval.qualifier, display)
+                    (got, interval.value, interval.low, interval.high, interval.qualifier, display)
                 )
-                self.read_values[value_id] = interval
-                got = (value_id, interval_id)
+            if len(self.values) >= _MEMO:  # a file of ever new values: memory stays flat
+                self.values.clear()
             self.values[written] = got
         if isinstance(got, str):
             raise BadInput(got)
@@ -421,12 +420,12 @@ class _Importer:
         if current != kind:
             raise BadInput(f"the metric is a {current} metric, this row says {kind}: different kinds never share one")
 
-    def check_value(self, row: dict[str, Any], written: str, value_id: int) -> None:
+    def check_value(self, row: dict[str, Any], written: str) -> None:
         """An export's derived columns (value, low, high, qualifier) must agree with `display`."""
         given = tuple(None if _blank(row.get(k)) else row[k] for k in ("value", "low", "high", "qualifier"))
         key = (written, *(str(g) for g in given))
         if key not in self.value_checks:
-            interval = self.read_values[value_id]
+            interval = read_value(written)
             problem = None
             for name, got in zip(("value", "low", "high", "qualifier"), given, strict=True):
                 want = getattr(interval, name)
@@ -463,7 +462,7 @@ class _Importer:
         except (BadInput, KeyError):
             return False
         if not self.errors:
-            self.plain_rows.append((line, metric, source, value[0], value[1], date[0]))
+            self.plain_rows.append((line, metric, source, value, date[0]))
             if len(self.plain_rows) >= _BATCH:
                 self.flush()
         return True
@@ -498,9 +497,9 @@ class _Importer:
         display = row.get("display")
         value_column = "value" if _blank(display) else "display"
         written = attempt(value_column, lambda: _text(row[value_column]))
-        value_ids = None if written is None else attempt(value_column, lambda: self.value(written))
-        if value_ids is not None and value_column == "display":
-            attempt("value", lambda: self.check_value(row, written, value_ids[0]))
+        value_id = None if written is None else attempt(value_column, lambda: self.value(written))
+        if value_id is not None and value_column == "display":
+            attempt("value", lambda: self.check_value(row, written))
         date = attempt("date", lambda: self.date(_text(row["date"])))
         if date is not None and not _blank(row.get("date_precision")) and row["date_precision"] != date[2]:
             problems.append(("date_precision", f"{row['date_precision']!r} does not match date {date[1]!r}"))
@@ -544,7 +543,7 @@ class _Importer:
             return
         if self.errors:
             return  # nothing will be written: only keep checking
-        assert value_ids is not None and date is not None
+        assert value_id is not None and date is not None
         self.staged_rows.append(
             (
                 line,
@@ -552,8 +551,7 @@ class _Importer:
                 metric_id,
                 source_id,
                 via_id,
-                value_ids[0],
-                value_ids[1],
+                value_id,
                 date[0],
                 "removed_at" in extra,
                 json.dumps(extra, ensure_ascii=False) if extra else None,
@@ -738,29 +736,30 @@ def export_records(store: Store, *, progress: Callable[[int], None] | None = Non
     """Every fact, removed ones too, as `export` writes it, in a stable order: by metric,
     date order, source and uid, so that the same facts always give the same bytes."""
     for n, row in enumerate(store.export_rows(), start=1):
-        tags = row["tags"]
+        (fact_id, uid, metric, kind, value, low, high, qualifier, display, date, precision, published) = row[:12]
+        (source, via, url, quote, note, tags, created_at, updated_at, removed_at, plain) = row[12:]
         yield {
-            "uid": row["uid"],
-            "metric": row["metric_slug"],
-            "kind": row["metric_kind"],
-            "value": number(row["value"]),
-            "low": number(row["low"]),
-            "high": number(row["high"]),
-            "qualifier": row["qualifier"],
-            "display": row["display"],
-            "date": row["date"],
-            "date_precision": row["date_precision"],
-            "published": row["published"],
-            "source": row["source_name"],
-            "via": row["via_name"],
-            "url": row["url"],
-            "quote": row["quote"],
-            "note": row["note"],
+            "uid": uid,
+            "metric": metric,
+            "kind": kind,
+            "value": number(value),
+            "low": number(low),
+            "high": number(high),
+            "qualifier": qualifier,
+            "display": display,
+            "date": date,
+            "date_precision": precision,
+            "published": published,
+            "source": source,
+            "via": via,
+            "url": url,
+            "quote": quote,
+            "note": note,
             "tags": [] if tags == "[]" else json.loads(tags),
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
-            "removed_at": row["removed_at"],
-            "history": [] if row["plain"] else _history_of(store, row["id"]),
+            "created_at": created_at,
+            "updated_at": updated_at,
+            "removed_at": removed_at,
+            "history": [] if plain else _history_of(store, fact_id),
         }
         if progress is not None and n % _BATCH == 0:
             progress(n)

@@ -484,7 +484,7 @@ class Store:
 
     def import_stage(self) -> None:
         # A bigger page cache for this connection: the fact indexes of a large import fit.
-        self.conn.execute("PRAGMA cache_size = -65536")
+        self.conn.execute("PRAGMA cache_size = -16384")
         for sql in (
             "DROP TABLE IF EXISTS temp.import_rows",
             "DROP TABLE IF EXISTS temp.import_values",
@@ -499,7 +499,7 @@ class Store:
             # NULL for a hand-made row that has none. `status`: NULL (to add), 'present', 'updated'.
             """CREATE TEMP TABLE import_rows (
                 line INTEGER PRIMARY KEY, uid TEXT, metric_id INTEGER, source_id INTEGER, via_id INTEGER,
-                value_id INTEGER, interval_id INTEGER, date_id INTEGER, removed INTEGER, extra TEXT,
+                value_id INTEGER, date_id INTEGER, removed INTEGER, extra TEXT,
                 fact_id INTEGER, status TEXT)""",
         ):
             self.conn.execute(sql)
@@ -517,18 +517,18 @@ class Store:
         self.conn.executemany("INSERT INTO import_dates VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def stage_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """(line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id, removed, extra) rows."""
+        """(line, uid, metric_id, source_id, via_id, value_id, date_id, removed, extra) rows."""
         self.conn.executemany(
-            "INSERT INTO import_rows (line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id,"
-            " removed, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO import_rows (line, uid, metric_id, source_id, via_id, value_id, date_id, removed, extra)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
-    def stage_plain_rows(self, rows: Sequence[tuple[int, int, int, int, int, int]]) -> None:
-        """(line, metric_id, source_id, value_id, interval_id, date_id): rows with nothing else."""
+    def stage_plain_rows(self, rows: Sequence[tuple[int, int, int, int, int]]) -> None:
+        """(line, metric_id, source_id, value_id, date_id): rows with nothing else."""
         self.conn.executemany(
-            "INSERT INTO import_rows (line, metric_id, source_id, value_id, interval_id, date_id, removed)"
-            " VALUES (?, ?, ?, ?, ?, ?, 0)",
+            "INSERT INTO import_rows (line, metric_id, source_id, value_id, date_id, removed)"
+            " VALUES (?, ?, ?, ?, ?, 0)",
             rows,
         )
 
@@ -574,9 +574,12 @@ class Store:
         conn.execute(
             """UPDATE import_rows SET status = 'present' WHERE line IN (
                    SELECT line FROM (
-                       SELECT line, uid, row_number() OVER (
-                           PARTITION BY metric_id, source_id, via_id, interval_id, date_id ORDER BY line) AS nth
-                       FROM import_rows WHERE status IS NULL AND NOT removed)
+                       SELECT r.line, r.uid, row_number() OVER (
+                           PARTITION BY r.metric_id, r.source_id, r.via_id, d.date, v.qualifier, v.value, v.low, v.high
+                           ORDER BY r.line) AS nth
+                       FROM import_rows r JOIN import_values v ON v.id = r.value_id
+                       JOIN import_dates d ON d.id = r.date_id
+                       WHERE r.status IS NULL AND NOT r.removed)
                    WHERE nth > 1 AND uid IS NULL)"""
         )
 
@@ -717,24 +720,35 @@ class Store:
         """Every fact, removed ones too."""
         return int(self.conn.execute("SELECT count(*) FROM facts").fetchone()[0])
 
-    def export_rows(self) -> Iterator[sqlite3.Row]:
-        """Every fact, removed ones too, in a stable order (metric, date order, source, uid),
-        with its metric's kind and whether its history is only its 'added' version as it
-        stands (`plain`): such a history need not be written out, import rebuilds it."""
-        yield from self.conn.execute(
-            """SELECT f.*, m.slug AS metric_slug, m.kind AS metric_kind, s.name AS source_name,
-                      w.name AS via_name,
-                      f.created_at = f.updated_at AND f.removed_at IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id AND x.version > 1)
-                      AND EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id AND x.version = 1
-                                  AND x.change = 'added' AND x.changed_at = f.created_at
-                                  AND json_extract(x.data, '$.metric') = m.slug
-                                  AND json_extract(x.data, '$.source') = s.name
-                                  AND json_extract(x.data, '$.via') IS w.name) AS plain
+    # The columns of export_rows, in order.
+    EXPORT_COLUMNS = (
+        "id", "uid", "metric", "kind", "value", "low", "high", "qualifier", "display", "date", "date_precision",
+        "published", "source", "via", "url", "quote", "note", "tags", "created_at", "updated_at", "removed_at",
+        "plain",
+    )  # fmt: skip
+
+    def export_rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every fact, removed ones too, as plain tuples of EXPORT_COLUMNS in a stable order
+        (metric, date order, source, uid), with its metric's kind and whether its history
+        is only its 'added' version as it stands (`plain`): such a history need not be
+        written out, import rebuilds it from the fact."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        yield from cursor.execute(
+            """SELECT f.id, f.uid, m.slug, m.kind, f.value, f.low, f.high, f.qualifier, f.display, f.date,
+                      f.date_precision, f.published, s.name, w.name, f.url, f.quote, f.note, f.tags,
+                      f.created_at, f.updated_at, f.removed_at,
+                      f.created_at = f.updated_at AND f.removed_at IS NULL AND later.id IS NULL
+                      AND first.change = 'added' AND first.changed_at = f.created_at
+                      AND json_extract(first.data, '$.metric') = m.slug
+                      AND json_extract(first.data, '$.source') = s.name
+                      AND json_extract(first.data, '$.via') IS w.name
                FROM facts f
                JOIN metrics m ON m.id = f.metric_id
                JOIN sources s ON s.id = f.source_id
                LEFT JOIN sources w ON w.id = f.via_id
+               LEFT JOIN fact_versions first ON first.fact_id = f.id AND first.version = 1
+               LEFT JOIN fact_versions later ON later.fact_id = f.id AND later.version = 2
                ORDER BY m.slug, f.date_start, f.date_rank, s.name, f.uid"""
         )
 
