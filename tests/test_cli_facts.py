@@ -225,3 +225,13 @@ def test_history_of_unknown_fact(run: Run) -> None:
     add(run, "pp", "888", "2021", "HRO")
     result = run("history", "7")
     assert result.exit_code == 1 and "no fact with id 7" in result.stderr
+
+
+def test_since_and_until_take_the_day_order_the_error_offers(run: Run, run_json) -> None:
+    add(run, "pp", "5", "2025-04-03", "X")
+    add(run, "pp", "6", "2025-03-04", "X")
+    refused = run("list", "--since", "03/04/2025")
+    assert refused.exit_code == 2 and "--dayfirst" in refused.stderr
+    assert [f["value"] for f in run_json("list", "--since", "03/04/2025", "--dayfirst")] == [5]
+    assert [f["value"] for f in run_json("list", "--until", "03/04/2025", "--monthfirst")] == [6]
+    assert [f["value"] for f in run_json("timeline", "pp", "--since", "03/04/2025", "--dayfirst")] == [5]

@@ -352,6 +352,7 @@ class ListQuery:
     until: str | None = None
     tag: str | None = None
     limit: int | None = None
+    dayfirst: bool | None = None  # how to read --since/--until like 03/04/2025
 
 
 def fact_filter(store: Store, q: ListQuery, *, newest_first: bool) -> FactFilter:
@@ -362,8 +363,8 @@ def fact_filter(store: Store, q: ListQuery, *, newest_first: bool) -> FactFilter
         metric_id=resolve_metric(store, q.metric, create=False) if q.metric else None,
         source_ids=[resolve_source(store, s, create=False) for s in q.sources],
         via_id=resolve_source(store, q.via, create=False) if q.via else None,
-        since=parse_date(q.since).start.isoformat() if q.since else None,
-        until=parse_date(q.until).end.isoformat() if q.until else None,
+        since=parse_date(q.since, dayfirst=q.dayfirst).start.isoformat() if q.since else None,
+        until=parse_date(q.until, dayfirst=q.dayfirst).end.isoformat() if q.until else None,
         tag=q.tag,
         limit=q.limit,
         newest_first=newest_first,

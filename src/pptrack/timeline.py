@@ -72,11 +72,13 @@ def timelines(
     sources: Sequence[str] = (),
     since: str | None = None,
     until: str | None = None,
+    dayfirst: bool | None = None,
 ) -> list[Timeline]:
     """Each metric's figures in date order (spans by their start, the coarser first on a
     tie, then by id), one timeline per metric by slug. The change of the first figure
     shown is None: changes are between the figures shown, filters included."""
-    flt = fact_filter(store, ListQuery(metric=metric, sources=sources, since=since, until=until), newest_first=False)
+    query = ListQuery(metric=metric, sources=sources, since=since, until=until, dayfirst=dayfirst)
+    flt = fact_filter(store, query, newest_first=False)
     by_metric: dict[str, list[Fact]] = {}
     for fact in store.query_facts(flt):
         by_metric.setdefault(fact.metric, []).append(fact)

@@ -72,6 +72,8 @@ def list_(
     until: Annotated[Optional[str], typer.Option("--until", help="Facts whose date starts by this date.")] = None,
     tag: Annotated[Optional[str], typer.Option("--tag", help="Only facts with this tag.")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many facts.")] = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -79,7 +81,7 @@ def list_(
     from .. import service
 
     with opened(db, write=False) as store:
-        query = service.ListQuery(metric, source or [], via, since, until, tag, limit)
+        query = service.ListQuery(metric, source or [], via, since, until, tag, limit, day_order(dayfirst, monthfirst))
         facts = service.list_facts(store, query)
     if not facts and fmt is Format.table:
         tell(["no facts match"])

@@ -138,6 +138,8 @@ def timeline(
     chart: Annotated[
         bool, typer.Option("--chart", help="Draw a line chart in the terminal, one series per source.")
     ] = False,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -148,7 +150,9 @@ def timeline(
     if chart and fmt is not Format.table:
         raise BadInput("--chart draws a chart in the terminal; leave out --format, or leave out --chart for data")
     with opened(db, write=False) as store:
-        blocks = timelines(store, metric, sources=source or [], since=since, until=until)
+        blocks = timelines(
+            store, metric, sources=source or [], since=since, until=until, dayfirst=day_order(dayfirst, monthfirst)
+        )
     if not blocks and fmt is Format.table:
         tell(["no facts match"])
         return
