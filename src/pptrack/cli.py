@@ -94,7 +94,7 @@ class PptrackGroup(TyperGroup):
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
         from .render import notice
-        from .store import DB_ERRORS
+        from .store import DB_ERRORS, describe_db_error
 
         code: int = ExitCode.OK
         try:
@@ -120,7 +120,7 @@ class PptrackGroup(TyperGroup):
             notice("aborted")
             code = ExitCode.FAILURE
         except DB_ERRORS as e:
-            notice(f"error: the database cannot be used: {e}")
+            notice(f"error: {describe_db_error(e)}")
             code = ExitCode.FAILURE
         except BrokenPipeError:
             # The reader went away (`pptrack list | head`): stop quietly.

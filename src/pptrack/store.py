@@ -66,7 +66,20 @@ def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
         if created:
             _remove_unfinished(path)
         raise database_problem(path, e) if isinstance(e, sqlite3.Error) else e from None
+    _opened.append(path)
     return Store(conn, path, notices)
+
+
+# The database files this process opened: an error met later, reading a damaged page,
+# is reported with the file it came from.
+_opened: list[Path] = []
+
+
+def describe_db_error(e: sqlite3.Error) -> str:
+    """An SQLite error raised outside open_db and transaction(), as one line with the file."""
+    if _opened:
+        return database_problem(_opened[-1], e).message
+    return f"the database cannot be used: {e}"
 
 
 def database_problem(path: Path, e: sqlite3.Error) -> DatabaseProblem:
