@@ -92,6 +92,17 @@ def test_the_same_value_and_date_written_otherwise_are_the_same_fact(run: Run, r
     assert sorted(facts(run_json)) == [("pp", "1400", "2025-08", "X"), ("pp", "about 1,400", "2025-08", "X")]
 
 
+def test_identical_rows_are_found_past_the_memory_limit(
+    run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pptrack.io._MEMO", 3)  # a file of more distinct values than are remembered
+    lines = "".join(f"pp,{n},2021,X\npp,{n},2021-01,X\n" for n in range(10)) + "pp,about 5,2021,X\npp,~5,2021,X\n"
+    path = write(tmp_path, "metric,value,date,source\n" + lines * 2)
+    result = run("import", path)
+    assert "imported 21 fact(s); 23 already present; 0 updated" in result.stderr
+    assert len(run_json("list")) == 21
+
+
 def test_removed_facts_do_not_count_as_present(run: Run, run_json, tmp_path: Path) -> None:
     fact = add(run, "pp", "888", "2021", "HRO")
     run("rm", str(fact["id"]))

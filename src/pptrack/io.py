@@ -323,8 +323,13 @@ class _Importer:
         self.error_kinds: set[str] = set()
         self.rows = 0
         # written value -> (value id, interval id) or the reason it cannot be read
-        self.values: dict[str, int | str] = {}
+        self.values: dict[str, tuple[int, int] | str] = {}  # written -> (value id, interval id)
         self.value_count = 0
+        # Each distinct interval and date gets one id, so that identical rows can be found
+        # by their ids alone; past _MEMO intervals they are found by content (slower).
+        self.interval_ids: dict[tuple[Any, ...], int] = {}
+        self.exact_ids = True
+        self.date_ids: dict[str, int] = {}
         self.value_checks: dict[tuple[Any, ...], str | None] = {}
         self.dates: dict[str, tuple[int, str, str] | str] = {}  # written -> (date id, iso, precision)
         self.metrics: dict[str, int | str] = {}
@@ -335,11 +340,11 @@ class _Importer:
         self.staged_values: list[tuple[Any, ...]] = []
         self.staged_dates: list[tuple[Any, ...]] = []
         self.staged_rows: list[tuple[Any, ...]] = []
-        self.plain_rows: list[tuple[int, int, int, int, int]] = []
+        self.plain_rows: list[tuple[int, int, int, int, int, int]] = []
 
     # Each reader returns an id or raises BadInput with the reason.
 
-    def value(self, written: str) -> int:
+    def value(self, written: str) -> tuple[int, int]:
         got = self.values.get(written)
         if got is None:
             try:
@@ -349,10 +354,18 @@ class _Importer:
                 self.error_kinds.add("value")
             else:
                 self.value_count += 1
-                got = self.value_count
+                key = (interval.qualifier, interval.value, interval.low, interval.high)
+                interval_id = self.interval_ids.get(key, 0)
+                if not interval_id and self.exact_ids:
+                    if len(self.interval_ids) >= _MEMO:
+                        self.exact_ids = False
+                        self.interval_ids.clear()
+                    else:
+                        interval_id = self.interval_ids[key] = len(self.interval_ids) + 1
+                got = (self.value_count, interval_id)
                 display = " ".join(written.split())
                 self.staged_values.append(
-                    (got, interval.value, interval.low, interval.high, interval.qualifier, display)
+                    (self.value_count, interval.value, interval.low, interval.high, interval.qualifier, display)
                 )
             if len(self.values) >= _MEMO:  # a file of ever new values: memory stays flat
                 self.values.clear()
@@ -370,11 +383,22 @@ class _Importer:
                 got = _short(e.message)
                 self.error_kinds.add("date")
             else:
-                date_id = len(self.dates) + 1
-                self.staged_dates.append(
-                    (date_id, d.iso, d.precision, d.start.isoformat(), d.end.isoformat(), precision_rank(d.precision))
-                )
+                date_id = self.date_ids.get(d.iso)
+                if date_id is None:
+                    date_id = self.date_ids[d.iso] = len(self.date_ids) + 1
+                    self.staged_dates.append(
+                        (
+                            date_id,
+                            d.iso,
+                            d.precision,
+                            d.start.isoformat(),
+                            d.end.isoformat(),
+                            precision_rank(d.precision),
+                        )
+                    )
                 got = (date_id, d.iso, d.precision)
+            if len(self.dates) >= _MEMO:
+                self.dates.clear()
             self.dates[written] = got
         if isinstance(got, str):
             raise BadInput(got)
@@ -462,7 +486,7 @@ class _Importer:
         except (BadInput, KeyError):
             return False
         if not self.errors:
-            self.plain_rows.append((line, metric, source, value, date[0]))
+            self.plain_rows.append((line, metric, source, value[0], value[1], date[0]))
             if len(self.plain_rows) >= _BATCH:
                 self.flush()
         return True
@@ -497,8 +521,8 @@ class _Importer:
         display = row.get("display")
         value_column = "value" if _blank(display) else "display"
         written = attempt(value_column, lambda: _text(row[value_column]))
-        value_id = None if written is None else attempt(value_column, lambda: self.value(written))
-        if value_id is not None and value_column == "display":
+        value_ids = None if written is None else attempt(value_column, lambda: self.value(written))
+        if value_ids is not None and value_column == "display":
             attempt("value", lambda: self.check_value(row, written))
         date = attempt("date", lambda: self.date(_text(row["date"])))
         if date is not None and not _blank(row.get("date_precision")) and row["date_precision"] != date[2]:
@@ -543,7 +567,7 @@ class _Importer:
             return
         if self.errors:
             return  # nothing will be written: only keep checking
-        assert value_id is not None and date is not None
+        assert value_ids is not None and date is not None
         self.staged_rows.append(
             (
                 line,
@@ -551,7 +575,8 @@ class _Importer:
                 metric_id,
                 source_id,
                 via_id,
-                value_id,
+                value_ids[0],
+                value_ids[1],
                 date[0],
                 "removed_at" in extra,
                 json.dumps(extra, ensure_ascii=False) if extra else None,
@@ -658,7 +683,7 @@ def import_facts(
                     "; ".join(f"line {line}, column uid: {uid!r} is on line {first} too" for line, uid, first in twins)
                     + "; a uid names one fact; nothing was imported"
                 )
-            store.match_staged()
+            store.match_staged(by_ids=importer.exact_ids)
             for line, fact_id, extra in store.staged_newer():
                 _update(store, line, fact_id, json.loads(extra))
             stamp = now()

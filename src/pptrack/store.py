@@ -512,7 +512,7 @@ class Store:
             # NULL for a hand-made row that has none. `status`: NULL (to add), 'present', 'updated'.
             """CREATE TEMP TABLE import_rows (
                 line INTEGER PRIMARY KEY, uid TEXT, metric_id INTEGER, source_id INTEGER, via_id INTEGER,
-                value_id INTEGER, date_id INTEGER, removed INTEGER, extra TEXT,
+                value_id INTEGER, interval_id INTEGER, date_id INTEGER, removed INTEGER, extra TEXT,
                 fact_id INTEGER, status TEXT)""",
         ):
             self.conn.execute(sql)
@@ -530,18 +530,18 @@ class Store:
         self.conn.executemany("INSERT INTO import_dates VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def stage_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """(line, uid, metric_id, source_id, via_id, value_id, date_id, removed, extra) rows."""
+        """(line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id, removed, extra) rows."""
         self.conn.executemany(
-            "INSERT INTO import_rows (line, uid, metric_id, source_id, via_id, value_id, date_id, removed, extra)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO import_rows (line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id,"
+            " removed, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
-    def stage_plain_rows(self, rows: Sequence[tuple[int, int, int, int, int]]) -> None:
-        """(line, metric_id, source_id, value_id, date_id): rows with nothing else."""
+    def stage_plain_rows(self, rows: Sequence[tuple[int, int, int, int, int, int]]) -> None:
+        """(line, metric_id, source_id, value_id, interval_id, date_id): rows with nothing else."""
         self.conn.executemany(
-            "INSERT INTO import_rows (line, metric_id, source_id, value_id, date_id, removed)"
-            " VALUES (?, ?, ?, ?, ?, 0)",
+            "INSERT INTO import_rows (line, metric_id, source_id, value_id, interval_id, date_id, removed)"
+            " VALUES (?, ?, ?, ?, ?, ?, 0)",
             rows,
         )
 
@@ -555,11 +555,13 @@ class Store:
             (limit,),
         ).fetchall()
 
-    def match_staged(self) -> None:
+    def match_staged(self, *, by_ids: bool) -> None:
         """Mark each staged row: a uid the database has is that fact; a live row identical
         to a live fact stored before this import (same metric, source, via, date with its
         precision, qualifier, value and bounds) is present; so is a row without uid identical
-        to an earlier live row of the import. The rest stay NULL: to be added."""
+        to an earlier live row of the import. The rest stay NULL: to be added. `by_ids`:
+        each distinct interval has one interval_id and each date one date_id, so rows are
+        compared by ids alone."""
         conn = self.conn
         conn.execute(
             "UPDATE import_rows SET fact_id = (SELECT id FROM facts WHERE facts.uid = import_rows.uid)"
@@ -584,14 +586,13 @@ class Store:
                          AND f.via_id IS import_rows.via_id AND f.date = d.date AND f.qualifier = v.qualifier
                          AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL)"""
             )
+        same = "r.interval_id" if by_ids else "v.qualifier, v.value, v.low, v.high"
         conn.execute(
-            """UPDATE import_rows SET status = 'present' WHERE line IN (
+            f"""UPDATE import_rows SET status = 'present' WHERE line IN (
                    SELECT line FROM (
                        SELECT r.line, r.uid, row_number() OVER (
-                           PARTITION BY r.metric_id, r.source_id, r.via_id, d.date, v.qualifier, v.value, v.low, v.high
-                           ORDER BY r.line) AS nth
-                       FROM import_rows r JOIN import_values v ON v.id = r.value_id
-                       JOIN import_dates d ON d.id = r.date_id
+                           PARTITION BY r.metric_id, r.source_id, r.via_id, r.date_id, {same} ORDER BY r.line) AS nth
+                       FROM import_rows r {"" if by_ids else "JOIN import_values v ON v.id = r.value_id"}
                        WHERE r.status IS NULL AND NOT r.removed)
                    WHERE nth > 1 AND uid IS NULL)"""
         )
@@ -643,7 +644,7 @@ class Store:
         """Insert every staged row still to add as a fact, in file order, each with an
         'added' version (the fact as `Fact.to_dict` gives it); a removed row also gets its
         'removed' version. A row without uid gets a new one: a UUIDv7 from `clock_ms` (ms
-        since 1970) and the row's place, time-ordered so that a million of them go into
+        since 1970) and the row's line, time-ordered so that a million of them go into
         the uid index in order rather than at random places."""
         conn = self.conn
         base = conn.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()[0]
@@ -662,7 +663,7 @@ class Store:
                                   date_precision, date_start, date_end, date_rank, published, source_id,
                                   via_id, url, quote, note, tags, created_at, updated_at, removed_at)
                SELECT coalesce(r.uid, printf('%08x-%04x-7%03x-%x%03x-%s', :ms >> 16, :ms & 65535,
-                                             (r.nth >> 12) & 4095, 8 + ((r.nth >> 24) & 3), r.nth & 4095,
+                                             (r.line >> 12) & 4095, 8 + ((r.line >> 24) & 3), r.line & 4095,
                                              lower(hex(randomblob(6))))),
                       r.metric_id, v.value, v.low, v.high, v.qualifier, v.display, d.date,
                       d.date_precision, d.date_start, d.date_end, d.date_rank,
@@ -672,18 +673,17 @@ class Store:
                       coalesce(json_extract(r.extra, '$.created_at'), :stamp),
                       coalesce(json_extract(r.extra, '$.updated_at'), json_extract(r.extra, '$.created_at'), :stamp),
                       json_extract(r.extra, '$.removed_at')
-               FROM (SELECT *, row_number() OVER (ORDER BY line) AS nth FROM import_rows
-                     WHERE status IS NULL) AS r
+               FROM import_rows r
                JOIN import_values v ON v.id = r.value_id JOIN import_dates d ON d.id = r.date_id
-               ORDER BY r.line""",
+               WHERE r.status IS NULL ORDER BY r.line""",
             {"stamp": stamp, "ms": clock_ms},
         )
         for _, sql in rebuild:
             conn.execute(sql)
         # Numbers as JSON: SQLite writes a real with 15 digits; the few that need more get 17.
         number = (
-            "CASE WHEN {0} IS NULL OR CAST(CAST({0} AS TEXT) AS REAL) = {0} THEN {0}"
-            " ELSE json(printf('%!.17g', {0})) END"
+            "CASE WHEN typeof({0}) = 'real' AND CAST(CAST({0} AS TEXT) AS REAL) <> {0}"
+            " THEN json(printf('%!.17g', {0})) ELSE {0} END"
         )
         conn.execute(
             f"""INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
