@@ -248,3 +248,11 @@ def test_a_damaged_page_met_while_reading_names_the_file(run: Run, db_path: Path
     checked = run("check", "--format", "json")
     assert checked.exit_code == 1
     assert {p["check"] for p in json.loads(checked.stdout)} == {"integrity"}
+
+
+def test_an_output_that_cannot_carry_the_text_says_so(run: Run, db_path: Path) -> None:
+    add(run, "pp", "5", "2021", "Вясна")
+    env = {**os.environ, "PPTRACK_DB": str(db_path), "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([PPTRACK, "list"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "output encoding ascii" in one_line_error(result.stderr)

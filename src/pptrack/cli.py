@@ -130,9 +130,13 @@ class PptrackGroup(TyperGroup):
             code = ExitCode.FAILURE
         except KeyboardInterrupt:
             code = 130
-        except UnicodeEncodeError as e:  # a lone surrogate (from a JSON \ud800 escape) cannot be stored
-            notice(f"error: text that is not valid Unicode cannot be stored ({e.reason}); write it as UTF-8")
-            code = ExitCode.BAD_INPUT
+        except UnicodeEncodeError as e:
+            if "surrogate" in e.reason:  # a lone surrogate (from a JSON \ud800 escape) cannot be stored
+                notice(f"error: text that is not valid Unicode cannot be stored ({e.reason}); write it as UTF-8")
+                code = ExitCode.BAD_INPUT
+            else:  # the output cannot carry the text: PYTHONIOENCODING=ascii, a latin-1 terminal
+                notice(f"error: the output encoding {e.encoding} cannot show {e.object[e.start : e.end]!r}; use UTF-8")
+                code = ExitCode.FAILURE
         except Exception as e:  # a bug: still one line, and a way to see more
             import os
 
