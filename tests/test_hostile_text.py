@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -97,13 +98,31 @@ CASES: dict[str, list[Case]] = {
     "diff-sources": [(None, ["diff-sources", "pp"], True, 0), (None, ["diff-sources", "pp", "--by", "via"], True, 0)],
     "check": [(display_damaged, ["check"], True, 1)],
 }
+MODES = ("pipe", "terminal", "colour")
 PARAMS = [
-    pytest.param(case, terminal, id=f"{name}-{i}-{'terminal' if terminal else 'pipe'}")
+    pytest.param(case, mode, id=f"{name}-{i}-{mode}")
     for name, cases in CASES.items()
     if name in COMMANDS
     for i, case in enumerate(cases)
-    for terminal in (False, True)
+    for mode in MODES
 ]
+SGR = re.compile(r"\x1b\[[0-9;]*m")  # the colours rich itself writes on a colour terminal
+
+
+def as_terminal(monkeypatch: pytest.MonkeyPatch, mode: str, width: str) -> None:
+    """Make tables take the terminal (rich) path; `colour`: rich writes colour codes too."""
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", width)
+    if mode == "colour":
+        from rich.console import Console
+
+        def coloured(out: Any = None, stderr: bool = False) -> Any:
+            return Console(
+                file=out, stderr=stderr, markup=False, emoji=False, highlight=False,
+                force_terminal=True, color_system="truecolor", width=int(width),
+            )  # fmt: skip
+
+        monkeypatch.setattr(render, "console", coloured)
 
 
 def test_every_command_has_hostile_cases() -> None:
@@ -111,21 +130,20 @@ def test_every_command_has_hostile_cases() -> None:
     assert missing == [], f"add the new command(s) {missing} to CASES in {__file__}"
 
 
-@pytest.mark.parametrize(("case", "terminal"), PARAMS)
+@pytest.mark.parametrize(("case", "mode"), PARAMS)
 def test_shown_as_text_never_obeyed(
-    case: Case, terminal: bool, run: Run, hostile_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: Case, mode: str, run: Run, hostile_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     setup, args, shows_text, code = case
     if setup is display_damaged:
         setup(hostile_db)
     elif setup is not None:
         setup(run)
-    if terminal:
-        monkeypatch.setattr(render, "_is_terminal", lambda out: True)
-        monkeypatch.setenv("COLUMNS", "100000")  # wide enough that nothing is folded
+    if mode != "pipe":
+        as_terminal(monkeypatch, mode, "100000")  # wide enough that nothing is folded
     result = run(*[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert result.exit_code == code, result.stderr[-500:]
-    output = result.stdout + result.stderr
+    output = SGR.sub("", result.stdout + result.stderr)
     raw = sorted({hex(ord(c)) for c in output if c in FORBIDDEN})
     assert raw == [], f"raw control characters reached the terminal: {raw}"
     assert "Traceback" not in output
