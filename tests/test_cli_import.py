@@ -298,6 +298,25 @@ def test_new_names_are_announced_once_and_summarised(run: Run, tmp_path: Path) -
     assert "... and 10 more new names" in result.stderr
 
 
+def test_progress_bar_only_on_a_terminal(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import functools
+
+    from pptrack import render
+
+    path = write(tmp_path, "metric,value,date,source\n" + "".join(f"pp,{i},2021,X\n" for i in range(12000)))
+    piped = run("import", path)
+    assert piped.stderr.splitlines()[-1] == "imported 12000 fact(s); 0 already present; 0 updated"
+    assert "importing" not in piped.stderr
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich draws as on a terminal
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setattr(render, "progress", functools.partial(render.progress, delay=0))
+    shown = run("import", path, "--db", str(tmp_path / "other.db"))
+    assert shown.exit_code == 0
+    assert "importing" in shown.stderr and shown.stdout == ""
+    exported = run("export", "--db", str(tmp_path / "other.db"))
+    assert "exporting" in exported.stderr and exported.stdout.count("\n") == 12000
+
+
 @given(
     st.sampled_from(["", "nearly ", "over ", "~", "about ", "At least ", "more than ", "≈ ", "c. "]),
     st.integers(0, 10**13),

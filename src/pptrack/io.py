@@ -322,8 +322,8 @@ class _Importer:
         self.bad_rows = 0
         self.error_kinds: set[str] = set()
         self.rows = 0
-        # written value -> (value id, interval id) or the reason it cannot be read
-        self.values: dict[str, tuple[int, int] | str] = {}  # written -> (value id, interval id)
+        # Each reading, by what was written: ids, or the reason it cannot be read.
+        self.values: dict[str, tuple[int, int] | str] = {}  # -> (value id, interval id)
         self.value_count = 0
         # Each distinct interval and date gets one id, so that identical rows can be found
         # by their ids alone; past _MEMO intervals they are found by content (slower).
@@ -449,6 +449,8 @@ class _Importer:
         given = tuple(None if _blank(row.get(k)) else row[k] for k in ("value", "low", "high", "qualifier"))
         key = (written, *(str(g) for g in given))
         if key not in self.value_checks:
+            if len(self.value_checks) >= _MEMO:
+                self.value_checks.clear()
             interval = read_value(written)
             problem = None
             for name, got in zip(("value", "low", "high", "qualifier"), given, strict=True):
