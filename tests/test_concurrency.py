@@ -82,10 +82,15 @@ def test_importers_and_adders_at_once(tmp_path: Path) -> None:
         ]
         for n in range(6)
     ]
+    readers = [[PPTRACK, "list", "--format", "jsonl"]] * 3 + [[PPTRACK, "export", "--format", "jsonl"]]
+    commands += readers
     procs = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
     results = [(p, *p.communicate(timeout=180)) for p in procs]
     failures = [(p.args[1:3], err) for p, _, err in results if p.returncode != 0]
     assert failures == []
+    for _, out, _ in results[-len(readers) :]:
+        # a reader sees whole imports only: some of them, plus some of the six adds
+        assert len(out.splitlines()) % 1500 <= 6, len(out.splitlines())
     for _, _, err in results[:4]:
         assert "imported 1500 fact(s); 0 already present" in err
     assert count(db) == 4 * 1500 + 6

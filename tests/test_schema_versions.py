@@ -68,6 +68,7 @@ def test_v1_database_is_upgraded_in_place_after_a_backup(run: Run, v1_copy: Path
     assert user_version(v1_copy) == migrations.SCHEMA_VERSION
     assert query(v1_copy, f"SELECT {FACT_COLUMNS} FROM facts ORDER BY id") == facts_before
     assert len(json.loads(result.stdout)) == len(facts_before)
+    assert query(v1_copy, "PRAGMA journal_mode") == [("wal",)]  # the old file used a rollback journal
     # the original data file is untouched, and a second run upgrades nothing
     assert digest(V1) != "" and original == digest(V1)
     again = run("list", "--db", str(v1_copy))
