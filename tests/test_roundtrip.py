@@ -51,7 +51,7 @@ def roundtrip(run: Run, source: str, fmt: str, folder: Path) -> str:
     return target
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     facts=st.lists(
         st.tuples(

@@ -11,6 +11,7 @@ once each.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import sys
@@ -173,6 +174,18 @@ def read_rows(stream: IO[str], fmt: str) -> Iterator[tuple[int, dict[str, Any]]]
     if fmt == "jsonl":
         return _jsonl_rows(stream)
     return _json_rows(stream)
+
+
+def started(rows: Iterator[tuple[int, dict[str, Any]]], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The same rows, with the first one read already: a file that is empty, undecodable or
+    not the format it claims fails here, before anything is opened for writing."""
+    try:
+        first = next(rows, None)
+    except UnicodeDecodeError as e:
+        raise BadInput(f"{name!r} is not UTF-8 text (byte {e.start}); save it as UTF-8 and import again") from None
+    if first is None:
+        raise BadInput(f"{'stdin' if name == '-' else repr(name)} has no facts to import (nothing after the header)")
+    return itertools.chain((first,), rows)
 
 
 def _accepted() -> str:

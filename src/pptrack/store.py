@@ -747,8 +747,13 @@ class Store:
         written out, import rebuilds it from the fact."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        yield from cursor.execute(
-            """SELECT f.id, f.uid, m.slug, m.kind, f.value, f.low, f.high, f.qualifier, f.display, f.date,
+        # Metric by metric (few), so that the facts index gives the date order and only
+        # facts of one date are sorted further: no sort of the whole table.
+        metric_ids = [r[0] for r in self.conn.execute("SELECT id FROM metrics ORDER BY slug")]
+        for metric_id in metric_ids:
+            yield from cursor.execute(self._EXPORT_SELECT, (metric_id,))
+
+    _EXPORT_SELECT = """SELECT f.id, f.uid, m.slug, m.kind, f.value, f.low, f.high, f.qualifier, f.display, f.date,
                       f.date_precision, f.published, s.name, w.name, f.url, f.quote, f.note, f.tags,
                       f.created_at, f.updated_at, f.removed_at,
                       f.created_at = f.updated_at AND f.removed_at IS NULL AND later.id IS NULL
@@ -762,8 +767,8 @@ class Store:
                LEFT JOIN sources w ON w.id = f.via_id
                LEFT JOIN fact_versions first ON first.fact_id = f.id AND first.version = 1
                LEFT JOIN fact_versions later ON later.fact_id = f.id AND later.version = 2
-               ORDER BY m.slug, f.date_start, f.date_rank, s.name, f.uid"""
-        )
+               WHERE f.metric_id = ?
+               ORDER BY f.date_start, f.date_rank, s.name, f.uid"""
 
     # --- checks (pptrack.check) --------------------------------------------------
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Annotated, Any, Optional
+from typing import IO, Annotated, Optional
 
 import typer
 
@@ -25,18 +25,18 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import facts: all rows or none; importing the same file again adds nothing."""
-    from ..io import detect_format, import_facts, open_input, read_rows
+    from ..io import detect_format, import_facts, open_input, read_rows, started
     from ..render import progress
 
     order = day_order(dayfirst, monthfirst)
     source = open_input(file)
     try:
-        rows = read_rows(source.text, detect_format(source, fmt))
-        first = _first(rows, source.name)  # a file that is not what it says fails before the database is opened
+        # A file that is not what it says fails before the database is opened.
+        rows = started(read_rows(source.text, detect_format(source, fmt)), source.name)
         with opened(db, write=True) as store, progress(f"importing {file}", source.size) as update:
             result = import_facts(
                 store,
-                _chain(first, rows),
+                rows,
                 dayfirst=order,
                 strict=strict,
                 dry_run=dry_run,
@@ -46,23 +46,6 @@ def import_(
         source.close()
     tell(result.notices)
     tell([result.summary()])
-
-
-def _first(rows: Iterator[tuple[int, dict[str, Any]]], name: str) -> tuple[int, dict[str, Any]] | None:
-    from ..errors import BadInput
-
-    try:
-        return next(rows, None)
-    except UnicodeDecodeError as e:
-        raise BadInput(f"{name!r} is not UTF-8 text (byte {e.start}); save it as UTF-8 and import again") from None
-
-
-def _chain(
-    first: tuple[int, dict[str, Any]] | None, rows: Iterator[tuple[int, dict[str, Any]]]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    if first is not None:
-        yield first
-    yield from rows
 
 
 def export(
