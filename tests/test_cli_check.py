@@ -183,6 +183,10 @@ def test_the_v1_database_checks_clean(run: Run, tmp_path: Path) -> None:
             },
         ),
         (
+            ["DELETE FROM source_names WHERE name = 'People In Need'"],
+            {"check": "names", "table": "sources", "id": 5, "problem": "answers to no name"},
+        ),
+        (
             ["DELETE FROM facts WHERE id = 5"],
             {"check": "orphan", "table": "fact_versions", "id": 5, "problem": "its fact does not exist"},
         ),
@@ -200,6 +204,7 @@ def test_the_v1_database_checks_clean(run: Run, tmp_path: Path) -> None:
         "impossible-date",
         "tags-not-json",
         "no-added-version",
+        "source-without-name",
         "version-without-fact",
     ],
 )

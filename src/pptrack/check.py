@@ -19,7 +19,7 @@ NUMBER_TYPES = ("integer", "real")
 
 @dataclass(frozen=True)
 class Problem:
-    check: str  # integrity, foreign-key, orphan, history, value, date, tags
+    check: str  # integrity, orphan, foreign-key, names, history, value, date, tags
     table: str
     id: int | None  # the row (rowid) the problem is in, where there is one
     problem: str
@@ -49,6 +49,7 @@ def check_database(store: Store) -> list[Problem]:
         for table, rowid, parent in store.foreign_key_problems()
         if (table, rowid) not in seen
     ]
+    problems += [Problem("names", table, rowid, "answers to no name") for table, rowid in store.nameless()]
     problems += [
         Problem("history", "facts", fact_id, "a live fact without an 'added' version in its history")
         for fact_id in store.facts_without_added_version()

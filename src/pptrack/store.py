@@ -805,6 +805,17 @@ class Store:
         )
         return [(table, int(r[0]), missing) for table, missing, sql in queries for r in self.conn.execute(sql)]
 
+    def nameless(self) -> list[tuple[str, int]]:
+        """(table, id) of metrics and sources that answer to no name: no command can reach them."""
+        return [
+            (table, int(r[0]))
+            for table, sql in (
+                ("metrics", "SELECT id FROM metrics WHERE id NOT IN (SELECT metric_id FROM metric_names) ORDER BY id"),
+                ("sources", "SELECT id FROM sources WHERE id NOT IN (SELECT source_id FROM source_names) ORDER BY id"),
+            )
+            for r in self.conn.execute(sql)
+        ]
+
     def facts_without_added_version(self) -> list[int]:
         """Live facts whose history does not begin with 'added'."""
         sql = """SELECT id FROM facts f WHERE removed_at IS NULL AND NOT EXISTS
