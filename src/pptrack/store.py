@@ -90,8 +90,7 @@ def database_problem(path: Path, e: sqlite3.Error) -> DatabaseProblem:
         what = f"cannot write to {path}: the file or its folder {path.parent} is read-only; nothing was changed"
     elif code.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or "disk is full" in text or "I/O error" in text:
         what = (
-            f"cannot write to {path}: {text} (is the disk full, or the file over its size limit?); "
-            "nothing was changed"
+            f"cannot write to {path}: {text} (is the disk full, or the file over its size limit?); nothing was changed"
         )
     elif code.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
         if path.exists():
