@@ -166,26 +166,35 @@ def unescape_cell(text: str) -> str:
     return text
 
 
-def read_rows(stream: IO[str], fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_rows(stream: IO[str], fmt: str) -> Iterable[tuple[int, dict[str, Any]]]:
     """(line number, row) for each record. Problems with the file as a whole (empty, not
-    CSV/JSON, unknown columns) raise BadInput on the first `next`."""
+    CSV/JSON, unknown columns) raise BadInput now (CSV) or on the first row (JSON)."""
     if fmt == "csv":
-        return _csv_rows(stream)
+        try:
+            return CsvRows(stream)
+        except UnicodeDecodeError as e:
+            raise BadInput(f"the file is not UTF-8 text (byte {e.start}); save it as UTF-8 and import again") from None
     if fmt == "jsonl":
         return _jsonl_rows(stream)
     return _json_rows(stream)
 
 
-def started(rows: Iterator[tuple[int, dict[str, Any]]], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def started(rows: Iterable[tuple[int, dict[str, Any]]], name: str) -> Iterable[tuple[int, dict[str, Any]]]:
     """The same rows, with the first one read already: a file that is empty, undecodable or
     not the format it claims fails here, before anything is opened for writing."""
     try:
-        first = next(rows, None)
+        if isinstance(rows, CsvRows):
+            found = rows.peek()
+        else:
+            rows = iter(rows)
+            first = next(rows, None)
+            found = first is not None
+            rows = itertools.chain((first,), rows) if first is not None else rows
     except UnicodeDecodeError as e:
         raise BadInput(f"{name!r} is not UTF-8 text (byte {e.start}); save it as UTF-8 and import again") from None
-    if first is None:
+    if not found:
         raise BadInput(f"{'stdin' if name == '-' else repr(name)} has no facts to import (nothing after the header)")
-    return itertools.chain((first,), rows)
+    return rows
 
 
 def _accepted() -> str:
@@ -198,37 +207,62 @@ def _check_fields(names: Iterable[str], where: str) -> None:
         raise BadInput(f"{where}unknown column(s) {', '.join(repr(n) for n in unknown)}; {_accepted()}")
 
 
-def _csv_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(stream)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise BadInput("the file is empty; a CSV import needs a header row: metric,value,date,source") from None
-    except csv.Error as e:
-        raise BadInput(f"line 1: not readable as CSV ({e})") from None
-    header = [h.strip() for h in header]
-    if len(header) == 1:
-        for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
-            if delimiter in header[0]:
-                raise BadInput(
-                    f"the header is one column separated by {name}; pptrack reads comma-separated CSV:"
-                    " metric,value,date,source"
-                )
-    _check_fields(header, "")
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise BadInput(f"missing column(s) {', '.join(missing)}; {_accepted()}")
-    width = len(header)
-    line = reader.line_num + 1
-    try:
-        for cells in reader:
-            if len(cells) == width:
-                yield line, dict(zip(header, map(unescape_cell, cells), strict=True))
-            elif cells and any(c.strip() for c in cells):
-                yield line, {"": f"{len(cells)} cells where the header has {width}"}
-            line = reader.line_num + 1
-    except csv.Error as e:
-        raise BadInput(f"line {line}: not readable as CSV ({e})") from None
+class CsvRows:
+    """The rows of a CSV file, its header checked on opening. Iterating gives (line, row)
+    like the other readers; `cells()` gives (line, cells) as read, for the fast path of a
+    file of just metric, value, date and source (`plain`)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.reader = csv.reader(stream)
+        try:
+            header = next(self.reader)
+        except StopIteration:
+            raise BadInput("the file is empty; a CSV import needs a header row: metric,value,date,source") from None
+        except csv.Error as e:
+            raise BadInput(f"line 1: not readable as CSV ({e})") from None
+        self.header = [h.strip() for h in header]
+        if len(self.header) == 1:
+            for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+                if delimiter in self.header[0]:
+                    raise BadInput(
+                        f"the header is one column separated by {name}; pptrack reads comma-separated CSV:"
+                        " metric,value,date,source"
+                    )
+        _check_fields(self.header, "")
+        missing = [c for c in REQUIRED if c not in self.header]
+        if missing:
+            raise BadInput(f"missing column(s) {', '.join(missing)}; {_accepted()}")
+        self.plain = len(self.header) == len(REQUIRED)
+        self.pushed: list[tuple[int, list[str]]] = []
+
+    def cells(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of each line that is not blank."""
+        yield from self.pushed
+        self.pushed = []
+        reader = self.reader
+        line = reader.line_num + 1
+        try:
+            for cells in reader:
+                if cells and (len(cells) > 1 or cells[0].strip()):
+                    yield line, cells
+                line = reader.line_num + 1
+        except csv.Error as e:
+            raise BadInput(f"line {line}: not readable as CSV ({e})") from None
+
+    def peek(self) -> bool:
+        """Whether there is a row at all (read now, given again by the iterators)."""
+        if not self.pushed:
+            self.pushed = list(itertools.islice(self.cells(), 1))
+        return bool(self.pushed)
+
+    def row(self, cells: list[str]) -> dict[str, Any]:
+        if len(cells) != len(self.header):
+            return {"": f"{len(cells)} cells where the header has {len(self.header)}"}
+        return dict(zip(self.header, map(unescape_cell, cells), strict=True))
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        for line, cells in self.cells():
+            yield line, self.row(cells)
 
 
 def _json(text: str, where: str) -> Any:
@@ -594,7 +628,9 @@ class _Importer:
                 value_ids[1],
                 date[0],
                 "removed_at" in extra,
-                json.dumps(extra, ensure_ascii=False) if extra else None,
+                *(extra.get(k) for k in ("published", "url", "quote", "note", "tags", "created_at", "updated_at")),
+                extra.get("removed_at"),
+                json.dumps(extra["history"], ensure_ascii=False) if "history" in extra else None,
             )
         )
         if len(self.staged_rows) >= _BATCH:
@@ -699,8 +735,8 @@ def import_facts(
                     + "; a uid names one fact; nothing was imported"
                 )
             store.match_staged(by_ids=importer.exact_ids)
-            for line, fact_id, extra in store.staged_newer():
-                _update(store, line, fact_id, json.loads(extra))
+            for line, fact_id, updated_at in store.staged_newer():
+                _update(store, line, fact_id, updated_at)
             stamp = now()
             store.write_staged(stamp, int(datetime.fromisoformat(stamp).timestamp() * 1000))
             _write_histories(store)
@@ -723,26 +759,56 @@ def import_facts(
 
 
 def _stage_all(
-    importer: _Importer, rows: Iterator[tuple[int, dict[str, Any]]], progress: Callable[[], None] | None
+    importer: _Importer, rows: Iterable[tuple[int, dict[str, Any]]], progress: Callable[[], None] | None
 ) -> None:
-    feed = importer.feed
-    for line, row in rows:
-        feed(line, row)
-        if progress is not None and importer.rows % _BATCH == 0:
-            progress()
+    if isinstance(rows, CsvRows) and rows.plain:
+        _stage_plain_csv(importer, rows, progress)
+    else:
+        feed = importer.feed
+        for line, row in rows:
+            feed(line, row)
+            if progress is not None and importer.rows % _BATCH == 0:
+                progress()
     importer.flush()
     if importer.rows == 0 and not importer.errors:
         raise BadInput("the file has a header but no facts to import")
 
 
-def _update(store: Store, line: int, fact_id: int, extra: dict[str, Any]) -> None:
+def _stage_plain_csv(importer: _Importer, rows: CsvRows, progress: Callable[[], None] | None) -> None:
+    """The loop of a big hand-made CSV: a row whose four cells were all read before is
+    staged from the readings remembered; any other goes through `feed`."""
+    im, iv, i_d, i_s = (rows.header.index(c) for c in REQUIRED)
+    metrics, sources, values, dates = importer.metrics, importer.sources, importer.values, importer.dates
+    plain = importer.plain_rows
+    for n, (line, cells) in enumerate(rows.cells(), start=1):
+        if progress is not None and n % _BATCH == 0:
+            progress()
+        if len(cells) == 4 and not importer.errors:
+            m, v, d, s = cells[im], cells[iv], cells[i_d], cells[i_s]
+            metric, source, value, date = metrics.get(m), sources.get(s), values.get(v), dates.get(d)
+            if (
+                type(metric) is int
+                and type(source) is int
+                and type(value) is tuple
+                and type(date) is tuple
+                and not (m[:1] == "'" or v[:1] == "'" or d[:1] == "'" or s[:1] == "'")  # escaped: see feed
+            ):
+                importer.rows += 1
+                plain.append((line, metric, source, value[0], value[1], date[0]))
+                if len(plain) >= _BATCH:
+                    importer.flush()
+                continue
+        importer.feed(line, rows.row(cells))
+
+
+def _update(store: Store, line: int, fact_id: int, updated_at: str) -> None:
     before = store.get_fact(fact_id)
     store.update_from_staged(line, fact_id)
     after = store.get_fact(fact_id)
     change = "edited"
     if before.removed != after.removed:
         change = "removed" if after.removed else "restored"
-    store.add_version(fact_id, change, extra["updated_at"], after.to_dict())
+    store.add_version(fact_id, change, updated_at, after.to_dict())
 
 
 def _write_histories(store: Store) -> None:

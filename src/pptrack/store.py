@@ -507,11 +507,13 @@ class Store:
             """CREATE TEMP TABLE import_dates (
                 id INTEGER PRIMARY KEY, date TEXT, date_precision TEXT, date_start TEXT, date_end TEXT,
                 date_rank INTEGER)""",
-            # `extra` is a JSON object with the row's other fields (uid, url, quote, ..., history),
-            # NULL for a hand-made row that has none. `status`: NULL (to add), 'present', 'updated'.
+            # The fields a hand-made row seldom has are NULL for it; `history` is the JSON list
+            # of an export's versions. `status`: NULL (to add), 'present' or 'updated'.
             """CREATE TEMP TABLE import_rows (
                 line INTEGER PRIMARY KEY, uid TEXT, metric_id INTEGER, source_id INTEGER, via_id INTEGER,
-                value_id INTEGER, interval_id INTEGER, date_id INTEGER, removed INTEGER, extra TEXT,
+                value_id INTEGER, interval_id INTEGER, date_id INTEGER, removed INTEGER, published TEXT,
+                url TEXT, quote TEXT, note TEXT, tags TEXT, created_at TEXT, updated_at TEXT, removed_at TEXT,
+                history TEXT,
                 fact_id INTEGER, status TEXT)""",
         ):
             self.conn.execute(sql)
@@ -529,10 +531,12 @@ class Store:
         self.conn.executemany("INSERT INTO import_dates VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def stage_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """(line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id, removed, extra) rows."""
+        """(line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id, removed, published, url,
+        quote, note, tags, created_at, updated_at, removed_at, history) rows."""
         self.conn.executemany(
             "INSERT INTO import_rows (line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id,"
-            " removed, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " removed, published, url, quote, note, tags, created_at, updated_at, removed_at, history)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
@@ -597,22 +601,22 @@ class Store:
         )
 
     def staged_newer(self) -> list[tuple[int, int, str]]:
-        """(line, fact id, extra) of rows matched by uid whose updated_at is later than the
+        """(line, fact id, updated_at) of rows matched by uid whose updated_at is later than the
         stored fact's and whose content differs from it."""
         return self.conn.execute(
-            """SELECT r.line, f.id, r.extra FROM import_rows r
+            """SELECT r.line, f.id, r.updated_at FROM import_rows r
                JOIN facts f ON f.id = r.fact_id
                JOIN import_values v ON v.id = r.value_id
                JOIN import_dates d ON d.id = r.date_id
-               WHERE r.uid IS NOT NULL AND json_extract(r.extra, '$.updated_at') > f.updated_at
+               WHERE r.uid IS NOT NULL AND r.updated_at > f.updated_at
                  AND (f.metric_id IS NOT r.metric_id OR f.source_id IS NOT r.source_id
                       OR f.via_id IS NOT r.via_id OR f.value IS NOT v.value OR f.low IS NOT v.low
                       OR f.high IS NOT v.high OR f.qualifier IS NOT v.qualifier OR f.display IS NOT v.display
-                      OR f.date IS NOT d.date OR f.published IS NOT json_extract(r.extra, '$.published')
-                      OR f.url IS NOT json_extract(r.extra, '$.url')
-                      OR f.quote IS NOT json_extract(r.extra, '$.quote')
-                      OR f.note IS NOT json_extract(r.extra, '$.note')
-                      OR f.tags IS NOT coalesce(json_extract(r.extra, '$.tags'), '[]')
+                      OR f.date IS NOT d.date OR f.published IS NOT r.published
+                      OR f.url IS NOT r.url
+                      OR f.quote IS NOT r.quote
+                      OR f.note IS NOT r.note
+                      OR f.tags IS NOT coalesce(r.tags, '[]')
                       OR (f.removed_at IS NULL) IS NOT (NOT r.removed))
                ORDER BY r.line"""
         ).fetchall()
@@ -625,10 +629,10 @@ class Store:
                                  note, tags, updated_at, removed_at) = (
                    SELECT r.metric_id, v.value, v.low, v.high, v.qualifier, v.display, d.date,
                           d.date_precision, d.date_start, d.date_end, d.date_rank,
-                          json_extract(r.extra, '$.published'), r.source_id, r.via_id,
-                          json_extract(r.extra, '$.url'), json_extract(r.extra, '$.quote'),
-                          json_extract(r.extra, '$.note'), coalesce(json_extract(r.extra, '$.tags'), '[]'),
-                          json_extract(r.extra, '$.updated_at'), json_extract(r.extra, '$.removed_at')
+                          r.published, r.source_id, r.via_id,
+                          r.url, r.quote,
+                          r.note, coalesce(r.tags, '[]'),
+                          r.updated_at, r.removed_at
                    FROM import_rows r JOIN import_values v ON v.id = r.value_id
                    JOIN import_dates d ON d.id = r.date_id WHERE r.line = ?)
                WHERE id = ?""",
@@ -666,12 +670,12 @@ class Store:
                                              lower(hex(randomblob(6))))),
                       r.metric_id, v.value, v.low, v.high, v.qualifier, v.display, d.date,
                       d.date_precision, d.date_start, d.date_end, d.date_rank,
-                      json_extract(r.extra, '$.published'), r.source_id, r.via_id, json_extract(r.extra, '$.url'),
-                      json_extract(r.extra, '$.quote'), json_extract(r.extra, '$.note'),
-                      coalesce(json_extract(r.extra, '$.tags'), '[]'),
-                      coalesce(json_extract(r.extra, '$.created_at'), :stamp),
-                      coalesce(json_extract(r.extra, '$.updated_at'), json_extract(r.extra, '$.created_at'), :stamp),
-                      json_extract(r.extra, '$.removed_at')
+                      r.published, r.source_id, r.via_id, r.url,
+                      r.quote, r.note,
+                      coalesce(r.tags, '[]'),
+                      coalesce(r.created_at, :stamp),
+                      coalesce(r.updated_at, r.created_at, :stamp),
+                      r.removed_at
                FROM import_rows r
                JOIN import_values v ON v.id = r.value_id JOIN import_dates d ON d.id = r.date_id
                WHERE r.status IS NULL ORDER BY r.line""",
@@ -709,8 +713,8 @@ class Store:
     def staged_histories(self) -> Iterator[tuple[int, str]]:
         """(new fact id, history JSON) of the added rows that bring their own history."""
         yield from self.conn.execute(
-            """SELECT f.id, json_extract(r.extra, '$.history') FROM import_rows r JOIN facts f ON f.uid = r.uid
-               WHERE r.status IS NULL AND json_extract(r.extra, '$.history') IS NOT NULL ORDER BY r.line"""
+            """SELECT f.id, r.history FROM import_rows r JOIN facts f ON f.uid = r.uid
+               WHERE r.status IS NULL AND r.history IS NOT NULL ORDER BY r.line"""
         )
 
     def replace_versions(self, fact_ids: Sequence[int], rows: Sequence[tuple[int, int, str, str, str]]) -> None:
