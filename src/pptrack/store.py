@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -397,8 +398,10 @@ class Store:
             where.append("f.via_id = ?")
             params.append(flt.via_id)
         if flt.since is not None:
-            where.append("f.date_end >= ?")
-            params.append(flt.since)
+            # A span ends on or after `since` only if it starts at most a year before it:
+            # saying so lets the date index narrow the scan instead of reading every fact.
+            where.append("f.date_end >= ? AND f.date_start >= ?")
+            params.extend([flt.since, (date.fromisoformat(flt.since) - timedelta(days=366)).isoformat()])
         if flt.until is not None:
             where.append("f.date_start <= ?")
             params.append(flt.until)

@@ -1,0 +1,81 @@
+"""The queries behind `latest`, `timeline METRIC --since` and `diff-sources` go through
+indexes: on a million facts a scan of the facts table is what makes a command slow.
+
+Each command's statements are captured as SQLite runs them (with their parameters) and
+their `EXPLAIN QUERY PLAN` is read: no step may read the facts table in full.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import Run, add
+from pptrack.compare import diff_sources
+from pptrack.store import Store, open_db
+from pptrack.timeline import latest, timelines
+
+
+@pytest.fixture
+def store(run: Run, db_path: Path) -> Iterator[Store]:
+    for i, (value, date, source) in enumerate(
+        [("nearly 1,400", "2024-05-21", "EU"), ("1,189", "2025-05-21", "Viasna"), ("nearly 1,200", "2025-08", "Viasna")]
+    ):
+        add(run, "political-prisoners", value, date, source, "--via", "Pozirk" if i else "EU Neighbours East")
+    add(run, "journalists", "27", "2021", "Viasna")
+    opened = open_db(db_path, write=False)
+    yield opened
+    opened.close()
+
+
+def statements(store: Store, action: Callable[[], object]) -> list[str]:
+    """The SELECT statements `action` runs, parameters filled in."""
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        store.conn.set_trace_callback(None)
+    return [s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+def table_scans(conn: sqlite3.Connection, sql: str) -> list[str]:
+    """Steps that read the whole facts table (under any alias), through an index or not:
+    these commands must SEARCH it by metric, by source or by date."""
+    aliases = {"facts"} | {w for w in ("f", "g") if f"facts {w}" in sql}
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    return [p for p in plan if p.startswith("SCAN ") and p.split()[1] in aliases]
+
+
+@pytest.mark.parametrize(
+    "name, action",
+    [
+        ("latest", lambda s: latest(s)),
+        ("latest METRIC", lambda s: latest(s, "political-prisoners")),
+        ("timeline METRIC --since", lambda s: timelines(s, "political-prisoners", since="2025-01-01")),
+        ("timeline --since", lambda s: timelines(s, since="2025-01-01")),
+        ("diff-sources METRIC", lambda s: diff_sources(s, "political-prisoners")),
+        ("diff-sources METRIC --by via", lambda s: diff_sources(s, "political-prisoners", by="via")),
+    ],
+)
+def test_no_full_scan_of_facts(store: Store, name: str, action: Callable[[Store], object]) -> None:
+    found = [s for s in statements(store, lambda: action(store)) if "facts" in s]
+    assert found, f"{name} read no facts"
+    scans = {s: table_scans(store.conn, s) for s in found}
+    assert not any(scans.values()), f"{name} scans the facts table: {scans}"
+
+
+def test_the_latest_probe_uses_the_metric_source_index(store: Store) -> None:
+    found = [s for s in statements(store, lambda: latest(store)) if "facts" in s]
+    plan = " ".join(row[3] for s in found for row in store.conn.execute("EXPLAIN QUERY PLAN " + s))
+    assert "facts_by_metric_source_date" in plan
+
+
+def test_since_narrows_the_date_index(store: Store) -> None:
+    action = lambda: timelines(store, "political-prisoners", since="2025-01-01")  # noqa: E731
+    found = [s for s in statements(store, action) if "facts" in s]
+    plan = " ".join(row[3] for s in found for row in store.conn.execute("EXPLAIN QUERY PLAN " + s))
+    assert "date_start>?" in plan.replace(" ", "") or "date_start>=?" in plan.replace(" ", "")
