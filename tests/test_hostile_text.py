@@ -324,11 +324,6 @@ def test_csv_export_imports_back_exactly(run: Run, formula_db: Path, tmp_path: P
     assert original[2]["source"] == FORMULAS["source"] and original[2]["tags"] == ["=1", "2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import stages url/quote/note in a JSON column and reads them back with json_extract(), "
-    "which cuts text at a NUL character (io.py with the import SQL in store.py)",
-)
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
 def test_import_keeps_text_after_a_nul_character(run: Run, db_path: Path, tmp_path: Path, suffix: str) -> None:
     row = {
