@@ -30,8 +30,9 @@ def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
 
     A command on a database that does not exist gets an empty one in memory
     unless it writes and may create (`create`): edit, rm and the like only
-    change what exists, so they never create a file. A file this call creates
-    and cannot finish (disk full) is removed again.
+    change what exists, so they never create a file. A file left unfinished (a
+    full disk while creating it) is not removed: another process may have it
+    open; the next command finishes it.
     """
     path = Path(path) if path is not None else default_db_path()
     notices: list[str] = []
@@ -46,7 +47,6 @@ def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
             raise DatabaseProblem(f"cannot create the folder {path.parent}: {e.strerror or e}") from None
     elif path.is_dir():
         raise DatabaseProblem(f"{path} is a folder; --db takes the path of a database file")
-    created = not path.exists()
     conn: sqlite3.Connection | None = None
     try:
         conn = _connect(str(path))
@@ -64,8 +64,6 @@ def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
     except (sqlite3.Error, DatabaseProblem) as e:
         if conn is not None:
             conn.close()
-        if created:
-            _remove_unfinished(path)
         raise database_problem(path, e) if isinstance(e, sqlite3.Error) else e from None
     _opened.append(path)
     return Store(conn, path, notices)
@@ -110,21 +108,6 @@ def database_problem(path: Path, e: sqlite3.Error) -> DatabaseProblem:
     else:
         what = f"the database {path} cannot be used: {text}"
     return DatabaseProblem(what)
-
-
-def _remove_unfinished(path: Path) -> None:
-    """Remove a database file this process created but could not finish (it holds no data)."""
-    try:
-        check = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            empty = check.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-        finally:
-            check.close()
-    except sqlite3.Error:
-        empty = path.exists() and path.stat().st_size == 0
-    if empty:
-        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
 
 
 def _connect(target: str) -> sqlite3.Connection:
