@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Run
 from pptrack import render
@@ -346,3 +348,11 @@ def test_import_keeps_text_after_a_nul_character(run: Run, db_path: Path, tmp_pa
     assert run("import", str(source)).exit_code == 0
     fact = json.loads(run("show", "1", "--format", "json").stdout)
     assert (fact["url"], fact["quote"], fact["note"]) == ("u\x00u", "q\x00q", "a\x00b")
+
+
+@given(st.text())
+def test_safe_text_never_lets_a_control_through(text: str) -> None:
+    for multiline in (False, True):
+        shown = render.safe_text(text, multiline=multiline)
+        assert not {c for c in shown if c in FORBIDDEN}
+        assert ("\n" in shown) == (multiline and "\n" in text)
