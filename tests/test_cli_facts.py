@@ -235,3 +235,16 @@ def test_since_and_until_take_the_day_order_the_error_offers(run: Run, run_json)
     assert [f["value"] for f in run_json("list", "--since", "03/04/2025", "--dayfirst")] == [5]
     assert [f["value"] for f in run_json("list", "--until", "03/04/2025", "--monthfirst")] == [6]
     assert [f["value"] for f in run_json("timeline", "pp", "--since", "03/04/2025", "--dayfirst")] == [5]
+
+
+def test_a_metric_named_in_another_script_gets_a_slug_in_that_script(run: Run, run_json, db_path) -> None:
+    fact = add(run, "Палітвязні", "1,189", "2025-05-21", "Вясна")
+    assert (fact["metric"], fact["source"]) == ("палітвязні", "Вясна")
+    assert add(run, "палітвязні", "1,190", "2025-05-22", "вясна")["metric"] == "палітвязні"
+    assert [m["slug"] for m in run_json("metrics", "list")] == ["палітвязні"]
+
+
+def test_a_name_with_nothing_to_match_on_writes_nothing(run: Run, db_path) -> None:
+    result = run("add", "—", "5", "--date", "2021", "--source", "X")
+    assert result.exit_code == 2 and "empty or only punctuation" in result.stderr
+    assert not db_path.exists()

@@ -21,8 +21,9 @@ def name_key(name: str) -> str:
 
 
 def slugify(name: str) -> str:
-    """`Political Prisoners` → `political-prisoners`."""
-    words = re.split(r"[^0-9a-z]+", _unaccent(name).casefold())
+    """`Political Prisoners` → `political-prisoners`; `Палітвязні` → `палітвязні`: letters of
+    any script are kept (lower-cased, accents dropped), everything else becomes a dash."""
+    words = re.split(r"[\W_]+", _unaccent(name).casefold())
     slug = "-".join(w for w in words if w)
     if not slug:
         raise BadInput(

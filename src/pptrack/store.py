@@ -348,13 +348,14 @@ class Store:
         """A live fact with the same metric, source, via, date, qualifier, value and bounds."""
         found = self.conn.execute(
             """SELECT id FROM facts
-               WHERE metric_id = ? AND source_id = ? AND via_id IS ? AND date = ?
+               WHERE metric_id = ? AND source_id = ? AND date_start = ? AND via_id IS ? AND date = ?
                  AND date_precision = ? AND qualifier = ? AND value = ? AND low IS ?
                  AND high IS ? AND removed_at IS NULL
                ORDER BY id LIMIT 1""",
             (
                 row["metric_id"],
                 row["source_id"],
+                row["date_start"],  # fixed by the date: lets (metric, source, date) index find it
                 row["via_id"],
                 row["date"],
                 row["date_precision"],
