@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ _ONE_LINE = str.maketrans(_VISIBLE)
 _MULTI_LINE = str.maketrans({c: v for c, v in _VISIBLE.items() if c not in (9, 10)})
 # In JSON, characters a terminal could obey are written as \u escapes: the same string.
 _JSON_SAFE = str.maketrans({c: f"\\u{c:04x}" for c in _CONTROLS if c >= 127})
+_JSON_UNSAFE = re.compile("[" + "".join(chr(c) for c in _CONTROLS if c >= 127) + "]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_START)
 
@@ -32,6 +34,8 @@ _FORMULA_FIRST = frozenset(FORMULA_START)
 def safe_text(text: object, *, multiline: bool = False) -> str:
     """User or article text made printable: control and bidi characters shown escaped."""
     s = "" if text is None else str(text)
+    if s.isprintable():  # no control, format or bidi character: nothing to show escaped (the usual case)
+        return s
     return s.translate(_MULTI_LINE if multiline else _ONE_LINE)
 
 
@@ -57,7 +61,7 @@ def col(header: str, key: str | None = None, **kw: Any) -> Column:
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
-    return text.translate(_JSON_SAFE)
+    return text.translate(_JSON_SAFE) if _JSON_UNSAFE.search(text) else text
 
 
 def json_array(records: Iterable[Any]) -> str:
