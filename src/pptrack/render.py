@@ -153,22 +153,24 @@ def write_table(
         return
     if title:
         out.write(safe_text(title) + "\n")
-    widths = [cell_width(h) for h in headers]
-    for row in cells:
-        for i, v in enumerate(row):
-            widths[i] = max(widths[i], cell_width(v))
-
-    def line(values: Sequence[str]) -> str:
-        parts = []
-        for i, (v, c) in enumerate(zip(values, columns, strict=True)):
-            pad = " " * (widths[i] - cell_width(v))
-            parts.append(pad + v if c.right else v + pad)
-        return "  ".join(parts).rstrip() + "\n"
-
-    out.write(line(headers))
-    out.write(line(["-" * w for w in widths]))
-    for row in cells:
-        out.write(line(row))
+    # Column by column: a listing of 10,000 facts is 100,000 cells, and whole-column list
+    # comprehensions cost a third of a loop over each cell.
+    by_column = [list(values) for values in zip(*cells, strict=True)] if cells else [[] for _ in columns]
+    sizes = [[cell_width(v) for v in values] for values in by_column]
+    widths = [max(cell_width(h), max(size, default=0)) for h, size in zip(headers, sizes, strict=True)]
+    padded = [
+        [" " * (w - n) + v for v, n in zip(values, size, strict=True)]
+        if c.right
+        else [v + " " * (w - n) for v, n in zip(values, size, strict=True)]
+        for values, size, w, c in zip(by_column, sizes, widths, columns, strict=True)
+    ]
+    head = [
+        " " * (w - cell_width(h)) + h if c.right else h + " " * (w - cell_width(h))
+        for h, w, c in zip(headers, widths, columns, strict=True)
+    ]
+    lines = ["  ".join(head).rstrip(), "  ".join("-" * w for w in widths).rstrip()]
+    lines.extend("  ".join(parts).rstrip() for parts in zip(*padded, strict=True))
+    out.write("\n".join(lines) + "\n")
 
 
 def _is_terminal(out: IO[str]) -> bool:
