@@ -50,11 +50,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3, help="runs of each; the best is kept")
     args = parser.parse_args()
+    report = Report()
     with tempfile.TemporaryDirectory() as folder:
-        measure(args.rows, args.runs, Path(folder))
+        notes = measure(report, args.rows, args.runs, Path(folder))
+    report.print()
+    print("\n".join(notes))
 
 
-def measure(rows: int, runs: int, tmp: Path) -> None:
+def measure(report: Report, rows: int, runs: int, tmp: Path) -> list[str]:
+    """Add the import and export figures to `report`; return the peak-memory lines."""
     csv_path = tmp / "facts.csv"
     write_csv(csv_path, rows, metrics=100, sources=50, years=10)
     pptrack, sqlite_utils = tool("pptrack"), tool("sqlite-utils")
@@ -68,7 +72,6 @@ def measure(rows: int, runs: int, tmp: Path) -> None:
 
     import_ms, import_mb = best(lambda db: [pptrack, "import", str(csv_path), "--db", str(db)])
     many_ms, _ = best(lambda db: [sys.executable, "-c", EXECUTEMANY, str(csv_path), str(db)])
-    report = Report()
     label = f"import {rows:,} rows"
     if rows <= 200_000:  # sqlite-utils takes minutes on a million
         su_ms, _ = best(lambda db: [sqlite_utils, "insert", str(db), "facts", str(csv_path), "--csv"])
@@ -82,8 +85,9 @@ def measure(rows: int, runs: int, tmp: Path) -> None:
         key=lambda r: r[0],
     )
     report.add(f"export {rows:,} facts to jsonl", export_ms, "pptrack import", import_ms, target=1.0)
-    report.print()
-    print(f"peak memory: import {import_mb:,.0f} MB, export {export_mb:,.0f} MB (target: under 200 MB)")
+    return [
+        f"peak memory, {rows:,} rows: import {import_mb:,.0f} MB, export {export_mb:,.0f} MB (target: under 200 MB)"
+    ]
 
 
 if __name__ == "__main__":

@@ -55,3 +55,16 @@ def add(run: Run, metric: str, value: str, date: str, source: str, *extra: str) 
     result = run("add", metric, value, "--date", date, "--source", source, *extra, "--format", "json")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
+
+
+PP = "political-prisoners"
+
+
+@pytest.fixture
+def belarus(run: Run) -> None:
+    """The SPEC's first table, added through the CLI."""
+    add(run, PP, "888", "2021-12", "human-rights organisations")
+    add(run, PP, "nearly 1,400", "May 21, 2024", "EU", "--via", "EU Neighbours East")
+    add(run, PP, "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
+    add(run, PP, "nearly 1,200", "August 2025", "Viasna", "--via", "People In Need")
+    add(run, PP, "more than 1,000", "2025-09", "People In Need")

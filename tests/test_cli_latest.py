@@ -8,18 +8,7 @@ import json
 
 import pytest
 
-from conftest import Run, add
-
-PP = "political-prisoners"
-
-
-@pytest.fixture
-def belarus(run: Run) -> None:
-    add(run, PP, "888", "2021-12", "human-rights organisations")
-    add(run, PP, "nearly 1,400", "May 21, 2024", "EU", "--via", "EU Neighbours East")
-    add(run, PP, "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
-    add(run, PP, "nearly 1,200", "August 2025", "Viasna", "--via", "People In Need")
-    add(run, PP, "more than 1,000", "2025-09", "People In Need")
+from conftest import PP, Run, add
 
 
 def test_latest_with_the_other_sources_newest_first(run_json, belarus: None) -> None:

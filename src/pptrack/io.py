@@ -25,7 +25,7 @@ from typing import IO, Any
 from .dates import ACCEPTED as DATE_ACCEPTED
 from .dates import parse_date, precision_rank
 from .errors import BadInput
-from .models import KINDS, QUALIFIERS, Interval, number
+from .models import FACT_FIELDS, KINDS, QUALIFIERS, Interval, number
 from .names import name_key
 from .render import FORMULA_START
 from .service import now, read_tags, resolve_metric, resolve_source
@@ -36,29 +36,7 @@ from .values import ACCEPTED as VALUE_ACCEPTED
 REQUIRED = ("metric", "value", "date", "source")
 _REQUIRED = frozenset(REQUIRED)
 # What `export` writes, in this order; `import` reads all of it back.
-EXPORT_FIELDS = (
-    "uid",
-    "metric",
-    "kind",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "display",
-    "date",
-    "date_precision",
-    "published",
-    "source",
-    "via",
-    "url",
-    "quote",
-    "note",
-    "tags",
-    "created_at",
-    "updated_at",
-    "removed_at",
-    "history",
-)
+EXPORT_FIELDS = (*FACT_FIELDS[1:3], "kind", *FACT_FIELDS[3:], "removed_at", "history")  # no local `id`
 # `id` is a row number local to one database: read (from `list --format csv`) but not kept.
 ACCEPTED_COLUMNS = (*REQUIRED, *(f for f in ("id", *EXPORT_FIELDS) if f not in REQUIRED))
 IMPORT_FORMATS = ("csv", "json", "jsonl")

@@ -8,6 +8,28 @@ from datetime import date
 QUALIFIERS = ("exact", "approx", "nearly", "over", "at_least", "under", "at_most", "range")
 PRECISIONS = ("year", "month", "day")  # coarse to fine: the sort order on a tie
 KINDS = ("stock", "cumulative", "flow")
+# A fact's fields as the SPEC's JSON shape gives them, in order: JSON, CSV headers, `show`.
+FACT_FIELDS = (
+    "id",
+    "uid",
+    "metric",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "display",
+    "date",
+    "date_precision",
+    "published",
+    "source",
+    "via",
+    "url",
+    "quote",
+    "note",
+    "tags",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from ..models import FACT_FIELDS
+
 if TYPE_CHECKING:
     from ..models import Fact
     from ..store import Store
@@ -68,29 +70,6 @@ def tell(notices: Sequence[str]) -> None:
 
     for message in notices:
         notice(message)
-
-
-FACT_FIELDS = (
-    "id",
-    "uid",
-    "metric",
-    "value",
-    "low",
-    "high",
-    "qualifier",
-    "display",
-    "date",
-    "date_precision",
-    "published",
-    "source",
-    "via",
-    "url",
-    "quote",
-    "note",
-    "tags",
-    "created_at",
-    "updated_at",
-)
 
 
 def fact_columns() -> list[Any]:
