@@ -134,7 +134,7 @@ def alias_metric(store: Store, name: str, alias: str) -> Metric:
     with store.transaction():
         metric_id = resolve_metric(store, name, create=False)
         _claim_name(store, "metric", alias, metric_id, True)
-        slug = store.conn.execute("SELECT slug FROM metrics WHERE id = ?", (metric_id,)).fetchone()[0]
+        slug = store.metric_slug(metric_id)
     return _metric(store, slug)
 
 
@@ -146,11 +146,9 @@ def rename_metric(store: Store, old: str, new: str) -> Metric:
         owner = store.name_owner("metric", name_key(new_slug))
         if owner is not None and owner != metric_id:
             raise BadInput(f"the name {new_slug!r} already belongs to another metric")
-        old_slug = store.conn.execute("SELECT slug FROM metrics WHERE id = ?", (metric_id,)).fetchone()[0]
+        old_slug = store.metric_slug(metric_id)
         store.update_metric(metric_id, slug=new_slug)
-        store.conn.execute(
-            "UPDATE metric_names SET is_alias = 1 WHERE metric_id = ? AND name = ?", (metric_id, old_slug)
-        )
+        store.make_alias("metric", metric_id, old_slug)
         if owner is None:
             store.add_name("metric", name_key(new_slug), metric_id, new_slug, False)
     return _metric(store, new_slug)
@@ -169,7 +167,7 @@ def alias_source(store: Store, name: str, alias: str) -> Source:
     with store.transaction():
         source_id = resolve_source(store, name, create=False)
         _claim_name(store, "source", alias, source_id, True)
-        canonical = store.conn.execute("SELECT name FROM sources WHERE id = ?", (source_id,)).fetchone()[0]
+        canonical = store.source_name(source_id)
     return _source(store, canonical)
 
 
@@ -186,7 +184,7 @@ def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int]:
         for fact_id in moved:
             store.update_fact(fact_id, {"updated_at": stamp})
             store.add_version(fact_id, "edited", stamp, store.get_fact(fact_id).to_dict())
-        canonical = store.conn.execute("SELECT name FROM sources WHERE id = ?", (keep_id,)).fetchone()[0]
+        canonical = store.source_name(keep_id)
     return _source(store, canonical), len(moved)
 
 

@@ -272,6 +272,16 @@ class Store:
         row = self.conn.execute(f"SELECT {table}_id FROM {table}_names WHERE key = ?", (key,)).fetchone()
         return None if row is None else int(row[0])
 
+    def make_alias(self, table: str, owner_id: int, name: str) -> None:
+        """Keep `name` as an alias of its metric or source (`table`), no longer its own name."""
+        self.conn.execute(f"UPDATE {table}_names SET is_alias = 1 WHERE {table}_id = ? AND name = ?", (owner_id, name))
+
+    def source_name(self, source_id: int) -> str:
+        row = self.conn.execute("SELECT name FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no source with id {source_id}; `pptrack sources list` shows the sources")
+        return str(row[0])
+
     def update_metric(self, metric_id: int, **fields: Any) -> None:
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.conn.execute(f"UPDATE metrics SET {sets} WHERE id = ?", (*fields.values(), metric_id))
