@@ -45,6 +45,7 @@ MAX_REPORTED = 20
 CHANGES = ("added", "edited", "removed", "restored")
 _BATCH = 5000
 _MEMO = 100_000  # distinct written values remembered at most
+_KEYS = 2_000_000  # rows told apart in memory at most (see _Importer.keys)
 
 
 class _DryRun(Exception):
@@ -302,9 +303,29 @@ def read_value(text: str) -> Interval:
     m = _FAST_VALUE.fullmatch(text)
     if m is None:
         return parse_value(text)
-    n = Decimal(m.group("n").replace(",", ""))
-    phrase = m.group("word") or m.group("sign")
-    return _interval(n, rounding_unit(n), _QUALIFIER_OF[phrase.lower()] if phrase else "exact")
+    word, sign, digits = m.groups()
+    phrase = word or sign
+    qualifier = _QUALIFIER_OF[phrase.lower()] if phrase else "exact"
+    digits = digits.replace(",", "")
+    n = int(digits)
+    if qualifier not in _WHOLE:
+        return _interval(Decimal(n), rounding_unit(Decimal(n)), qualifier)
+    # Whole numbers in whole arithmetic: the same interval as values._interval gives
+    # (n < 10**15, so n ± 0.5 is exact as a float), without Decimal.
+    u = 10 ** (len(digits) - len(digits.rstrip("0"))) if n else 1
+    return Interval(n, *_WHOLE[qualifier](n, u), qualifier)
+
+
+# qualifier -> (low, high) of a whole number n with rounding unit u, as values._interval.
+_WHOLE: dict[str, Callable[[int, int], tuple[float | None, float | None]]] = {
+    "exact": lambda n, u: (n, n),
+    "approx": lambda n, u: (n - u // 2, n + u // 2) if u > 1 else (n - 0.5, n + 0.5),
+    "nearly": lambda n, u: (n - u, n),
+    "under": lambda n, u: (n - u, n),
+    "over": lambda n, u: (n, n + u),
+    "at_least": lambda n, u: (n, None),
+    "at_most": lambda n, u: (None, n),
+}
 
 
 def _timestamp(text: str) -> bool:
@@ -366,6 +387,23 @@ class _Importer:
         self.staged_dates: list[tuple[Any, ...]] = []
         self.staged_rows: list[tuple[Any, ...]] = []
         self.plain_rows: list[tuple[int, int, int, int, int, int]] = []
+        # The hash of each live row's (metric, source, via, date, interval) ids: while no two
+        # rows share one, no row repeats an earlier one and that search is skipped. None: some
+        # may (a shared hash, or too many rows to keep).
+        self.keys: set[int] | None = set()
+
+    def twins_possible(self) -> bool:
+        """Whether some live row may be identical to an earlier one of the import."""
+        return self.keys is None or not self.exact_ids
+
+    def note(self, key: tuple[int, int, int | None, int, int]) -> None:
+        keys = self.keys
+        if keys is not None:
+            h = hash(key)
+            if h in keys or len(keys) >= _KEYS:
+                self.keys = None
+            else:
+                keys.add(h)
 
     # Each reader returns an id or raises BadInput with the reason.
 
@@ -513,6 +551,7 @@ class _Importer:
         except (BadInput, KeyError):
             return False
         if not self.errors:
+            self.note((metric, source, None, date[0], value[1]))
             self.plain_rows.append((line, metric, source, value[0], value[1], date[0]))
             if len(self.plain_rows) >= _BATCH:
                 self.flush()
@@ -595,6 +634,8 @@ class _Importer:
         if self.errors:
             return  # nothing will be written: only keep checking
         assert value_ids is not None and date is not None
+        if "removed_at" not in extra:
+            self.note((metric_id, source_id, via_id, date[0], value_ids[1]))
         self.staged_rows.append(
             (
                 line,
@@ -712,7 +753,7 @@ def import_facts(
                     "; ".join(f"line {line}, column uid: {uid!r} is on line {first} too" for line, uid, first in twins)
                     + "; a uid names one fact; nothing was imported"
                 )
-            store.match_staged(by_ids=importer.exact_ids)
+            store.match_staged(by_ids=importer.exact_ids, twins=importer.twins_possible())
             for line, fact_id, updated_at in store.staged_newer():
                 _update(store, line, fact_id, updated_at)
             stamp = now()
@@ -753,17 +794,26 @@ def _stage_all(
 
 
 def _stage_plain_csv(importer: _Importer, rows: CsvRows, progress: Callable[[], None] | None) -> None:
-    """The loop of a big hand-made CSV: a row whose four cells were all read before is
-    staged from the readings remembered; any other goes through `feed`."""
+    """The loop of a big hand-made CSV: a row whose metric, source and date were all read
+    before is staged from the readings remembered (its value read here if new); any other
+    goes through `feed`."""
     im, iv, i_d, i_s = (rows.header.index(c) for c in REQUIRED)
     metrics, sources, values, dates = importer.metrics, importer.sources, importer.values, importer.dates
     plain = importer.plain_rows
+    keys = importer.keys
     for n, (line, cells) in enumerate(rows.cells(), start=1):
         if progress is not None and n % _BATCH == 0:
             progress()
         if len(cells) == 4 and not importer.errors:
             m, v, d, s = cells[im], cells[iv], cells[i_d], cells[i_s]
             metric, source, value, date = metrics.get(m), sources.get(s), values.get(v), dates.get(d)
+            if value is None and type(metric) is int and type(source) is int and v[:1] != "'":
+                # A value not seen before (most are, in a big file): read it here rather than
+                # through `feed`, as `quick` would; a bad one goes on to `feed`, which reports it.
+                try:
+                    value = importer.value(v)
+                except BadInput:
+                    pass
             if (
                 type(metric) is int
                 and type(source) is int
@@ -772,11 +822,18 @@ def _stage_plain_csv(importer: _Importer, rows: CsvRows, progress: Callable[[], 
                 and not (m[:1] == "'" or v[:1] == "'" or d[:1] == "'" or s[:1] == "'")  # escaped: see feed
             ):
                 importer.rows += 1
+                if keys is not None:  # importer.note, inline
+                    h = hash((metric, source, None, date[0], value[1]))
+                    if h in keys or len(keys) >= _KEYS:
+                        keys = importer.keys = None
+                    else:
+                        keys.add(h)
                 plain.append((line, metric, source, value[0], value[1], date[0]))
                 if len(plain) >= _BATCH:
                     importer.flush()
                 continue
         importer.feed(line, rows.row(cells))
+        keys = importer.keys
 
 
 def _update(store: Store, line: int, fact_id: int, updated_at: str) -> None:

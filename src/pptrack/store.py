@@ -494,6 +494,8 @@ class Store:
     def import_stage(self) -> None:
         # A bigger page cache for this connection: the fact indexes of a large import fit.
         self.conn.execute("PRAGMA cache_size = -16384")
+        # And for the staging tables (temp), which the checked rows are read back from.
+        self.conn.execute("PRAGMA temp.cache_size = -65536")
         for sql in (
             "DROP TABLE IF EXISTS temp.import_rows",
             "DROP TABLE IF EXISTS temp.import_values",
@@ -555,13 +557,14 @@ class Store:
             (limit,),
         ).fetchall()
 
-    def match_staged(self, *, by_ids: bool) -> None:
+    def match_staged(self, *, by_ids: bool, twins: bool = True) -> None:
         """Mark each staged row: a uid the database has is that fact; a live row identical
         to a live fact stored before this import (same metric, source, via, date with its
         precision, qualifier, value and bounds) is present; so is a row without uid identical
         to an earlier live row of the import. The rest stay NULL: to be added. `by_ids`:
         each distinct interval has one interval_id and each date one date_id, so rows are
-        compared by ids alone."""
+        compared by ids alone. `twins`: whether two rows of the import may be identical at
+        all (False: that search is skipped)."""
         conn = self.conn
         conn.execute(
             "UPDATE import_rows SET fact_id = (SELECT id FROM facts WHERE facts.uid = import_rows.uid)"
@@ -586,6 +589,8 @@ class Store:
                          AND f.via_id IS import_rows.via_id AND f.date = d.date AND f.qualifier = v.qualifier
                          AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL)"""
             )
+        if not twins:
+            return
         same = "r.interval_id" if by_ids else "v.qualifier, v.value, v.low, v.high"
         conn.execute(
             f"""UPDATE import_rows SET status = 'present' WHERE line IN (

@@ -1,0 +1,74 @@
+"""The fast paths of a big import (whole numbers read without Decimal, new values read in the
+plain-CSV loop, the search for repeated rows skipped when no two rows can be the same) give
+exactly what the general paths give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import Run
+from pptrack.errors import BadInput
+from pptrack.io import read_value
+from pptrack.values import QUALIFIER_PREFIXES, parse_value
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@given(
+    st.sampled_from(["", *(p + " " for p, _ in QUALIFIER_PREFIXES), *(p for p, _ in QUALIFIER_PREFIXES)]),
+    st.one_of(st.integers(0, 10**15 - 1), st.builds(lambda a, k: a * 10**k, st.integers(1, 999), st.integers(0, 12))),
+)
+def test_whole_numbers_read_fast_are_the_same_numbers_of_the_same_type(prefix: str, n: int) -> None:
+    for written in (f"{prefix}{n}", f"{prefix}{n:,}", f"{prefix.upper()}{n}"):
+        try:
+            want = parse_value(written)
+        except BadInput:  # not a value at all (a prefix glued to the number): refused by both
+            with pytest.raises(BadInput):
+                read_value(written)
+            continue
+        got = read_value(written)
+        assert got == want
+        assert [type(x) for x in (got.value, got.low, got.high)] == [type(x) for x in (want.value, want.low, want.high)]
+
+
+def test_rows_read_by_the_plain_and_the_full_check_are_matched_with_each_other(
+    run: Run, run_json, tmp_path: Path
+) -> None:
+    # The first row goes through the plain loop, the second (a note) through the full
+    # check: the same fact all the same, whatever the written form of its value.
+    path = write(
+        tmp_path,
+        'metric,value,date,source,note\npp,"1,400",2021,X,\npp,1400,2021,X,a note\npp,1401,2021,X,\n',
+    )
+    result = run("import", path)
+    assert "imported 2 fact(s); 1 already present; 0 updated" in result.stderr
+    path = write(tmp_path, 'metric,value,date,source\npp,7,2021,X\npp,8,2021,X\npp,"about 9",2021,X\npp,~9,2021,X\n')
+    result = run("import", path)
+    assert "imported 3 fact(s); 1 already present; 0 updated" in result.stderr
+    assert sorted(f["display"] for f in run_json("list")) == ["1,400", "1401", "7", "8", "about 9"]
+
+
+def test_no_two_rows_alike_is_not_taken_for_granted_past_the_memory_limit(
+    run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pptrack.io._KEYS", 2)  # more rows than are told apart in memory
+    lines = "".join(f"pp,{n},2021,X\n" for n in range(5))
+    result = run("import", write(tmp_path, "metric,value,date,source\n" + lines + "pp,3,2021,X\n"))
+    assert "imported 5 fact(s); 1 already present; 0 updated" in result.stderr
+    assert len(run_json("list")) == 5
+
+
+def test_a_bad_new_value_in_a_plain_file_is_reported_with_its_line(run: Run, tmp_path: Path) -> None:
+    path = write(tmp_path, "metric,value,date,source\npp,5,2021,X\npp,lots,2021,X\npp,,2021,X\npp,6,2021,X\n")
+    result = run("import", path)
+    assert result.exit_code == 2
+    assert "line 3, column value: " in result.stderr and "line 4, column value: empty" in result.stderr
+    assert "nothing was imported" in result.stderr
