@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -60,14 +60,23 @@ def col(header: str, key: str | None = None, **kw: Any) -> Column:
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
-    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    return _json_safe(json.dumps(value, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":")))
+
+
+def _json_safe(text: str) -> str:
+    """JSON text with the characters a terminal could obey written as \\u escapes."""
+    if text.isascii() and "\x7f" not in text:  # the usual case, found at C speed
+        return text
     return text.translate(_JSON_SAFE) if _JSON_UNSAFE.search(text) else text
 
 
 def json_array(records: Iterable[Any]) -> str:
     """A JSON array with one record a line: as readable as indented JSON for a list of
     flat records, and written by json's C encoder (indenting falls back to Python's, 8× slower)."""
-    lines = [to_json(r, indent=None) for r in records]
+    return _array_of_lines([to_json(r, indent=None) for r in records])
+
+
+def _array_of_lines(lines: Sequence[str]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
@@ -128,15 +137,78 @@ def write_delimited(
     header: Sequence[str], rows: Iterable[Sequence[object]], fmt: str, *, out: IO[str] | None = None
 ) -> None:
     """CSV or TSV (`fmt`) from a header and rows of values, cells escaped against formulas."""
-    delimiter = "," if fmt == "csv" else "\t"
-    writer = csv.writer(out or sys.stdout, delimiter=delimiter, lineterminator="\n")
-    # csv quotes a cell holding the delimiter, a quote or "\n", but not a lone "\r", which
-    # readers take for the end of the line: a row with one is written fully quoted.
-    quoted = csv.writer(out or sys.stdout, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer, quoted = _csv_writers(fmt, out or sys.stdout)
     writer.writerow([csv_cell(h) for h in header])
     for row in rows:
-        cells = [csv_cell(v) for v in row]
-        (quoted if "\r" in "".join(cells) else writer).writerow(cells)
+        _write_row(writer, quoted, row)
+
+
+def _write_row(writer: Any, quoted: Any, row: Sequence[object]) -> None:
+    cells = [csv_cell(v) for v in row]
+    (quoted if "\r" in "".join(cells) else writer).writerow(cells)
+
+
+def _csv_writers(fmt: str, out: IO[str]) -> tuple[Any, Any]:
+    """A csv or tsv writer, and one quoting every cell: csv quotes a cell holding the
+    delimiter, a quote or "\n", but not a lone "\r", which readers take for the end of the
+    line: a row with one is written fully quoted."""
+    delimiter = "," if fmt == "csv" else "\t"
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    return writer, csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+
+class _Chunks(list[str]):
+    """Text gathered for one write: a file for csv.writer."""
+
+    def write(self, text: str) -> None:
+        self.append(text)
+
+
+def lines_to_redo(lines: Sequence[tuple[str | None, int]], fmt: str, cells: int) -> list[int]:
+    """The keys of the lines (of `write_lines`) Python must write itself: those missing, and
+    in csv or tsv those with a cell csv would quote (a delimiter, a quote, a line break) or
+    `csv_cell` would escape (a formula sign or a quote first; a number with a minus first
+    is written the same, but redone all the same). `cells`: how many a line has."""
+    redo = [key for line, key in lines if line is None]
+    if fmt in ("json", "jsonl"):
+        return redo
+    delimiter = "," if fmt == "csv" else "\t"
+    tab = "" if delimiter == "\t" else "\\t"  # in tsv a tab inside a cell shows in the count
+    odd = re.compile(f"[\"\\r\\n]|{re.escape(delimiter)}[=+\\-@'\\r{tab}]")
+    made = [line for line, _ in lines if line is not None]
+    text = "\n".join(made)  # the usual case, a clean listing, checked in one go at C speed
+    if text.count(delimiter) == (cells - 1) * len(made) and text.count("\n") == len(made) - 1:
+        if not odd.search(text):
+            return redo
+    return [key for line, key in lines if line is None or line.count(delimiter) != cells - 1 or odd.search(line)]
+
+
+def write_lines(
+    lines: Sequence[tuple[str | None, int]],
+    others: Mapping[int, dict[str, Any]],
+    fmt: str,
+    *,
+    fields: Sequence[str],
+    out: IO[str] | None = None,
+) -> None:
+    """What `write_records` writes in `fmt` (json, jsonl, csv, tsv) for records given as
+    their lines ready made (by SQLite: Store.fact_lines), but for the keys in `others`
+    (`lines_to_redo`), whose records are written here."""
+    if fmt in ("json", "jsonl"):
+        texts = [to_json(others[key], indent=None) if key in others else line for line, key in lines]
+        text = _array_of_lines(texts) if fmt == "json" else "".join(t + "\n" for t in texts)
+        (out or sys.stdout).write(_json_safe(text))
+        return
+    chunks = _Chunks()
+    writer, quoted = _csv_writers(fmt, chunks)
+    writer.writerow([csv_cell(h) for h in fields])
+    for line, key in lines:
+        if key in others:
+            record = others[key]
+            _write_row(writer, quoted, [record.get(n) for n in fields])
+        else:
+            chunks.append(line + "\n")
+    (out or sys.stdout).write("".join(chunks))
 
 
 def write_table(

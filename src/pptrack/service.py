@@ -374,6 +374,16 @@ def list_facts(store: Store, q: ListQuery) -> list[Fact]:
     return list(store.query_facts(flt))
 
 
+def list_fact_lines(store: Store, q: ListQuery, fmt: str) -> list[tuple[str | None, int]]:
+    """The facts of `list_facts` as (line, id), each line as `fmt` (json, jsonl, csv, tsv)
+    gives the fact, made by SQLite (see Store.fact_lines): a listing builds no Fact."""
+    return store.fact_lines(fact_filter(store, q, newest_first=True), fmt)
+
+
+def facts_by_id(store: Store, ids: Sequence[int]) -> dict[int, Fact]:
+    return store.facts_by_id(ids)
+
+
 @dataclass
 class Changes:
     """An edit: None leaves a field alone; "" clears a text field."""

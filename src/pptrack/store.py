@@ -210,6 +210,104 @@ def fact_from_row(row: sqlite3.Row) -> Fact:
     return Fact(*row[:16], () if tags == "[]" else tuple(json.loads(tags)), row[17], row[18], row[19] is not None)
 
 
+_FACT_JOINS = _FACT_SELECT[_FACT_SELECT.index("FROM facts f") :]
+
+
+def _plain_number(x: str) -> str:
+    """SQL: whether number `x` prints in SQLite (json_object, printf's %s) as Python's json
+    writes `models.number(x)`: an integer, NULL, or a real below 1e9 in sixteenths, which
+    has at most 13 digits, all of them exact, and no exponent. Other reals are left to Python."""
+    return (
+        f"(typeof({x}) IN ('integer', 'null') OR (typeof({x}) = 'real' AND {x} <> 0"
+        f" AND abs({x}) < 1e9 AND {x} * 16 = CAST({x} * 16 AS INTEGER)))"
+    )
+
+
+_PLAIN_NUMBERS = " AND ".join(_plain_number(f"f.{x}") for x in ("value", "low", "high"))
+# json_each ends a tag at a NUL character (stored, by json.dumps, as \u0000): such tags are left to Python.
+_TAGS_NO_NUL = "instr(f.tags, '\\u0000') = 0"
+_TAGS_JSON = (
+    "CASE f.tags WHEN '[]' THEN json('[]') ELSE (SELECT json_group_array(t.value) FROM json_each(f.tags) t) END"
+)
+# A fact as `Fact.to_dict` in compact JSON, made by SQLite (which escapes text as Python's json
+# does; tests/test_lean_listing.py holds it to that); NULL where a number would print otherwise
+# or a tag holds a NUL character.
+_FACT_JSON_SELECT = f"""SELECT CASE WHEN {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL} THEN json_object(
+    'id', f.id, 'uid', f.uid, 'metric', m.slug, 'value', f.value, 'low', f.low, 'high', f.high,
+    'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
+    'published', f.published, 'source', s.name, 'via', v.name, 'url', f.url, 'quote', f.quote, 'note', f.note,
+    'tags', {_TAGS_JSON}, 'created_at', f.created_at, 'updated_at', f.updated_at) END, f.id
+{_FACT_JOINS}"""
+# The cells a user or an article wrote (uid, display, names, url, quote, note, tags joined by ';'):
+# render.lines_to_redo finds the lines where one needs quoting or escaping against a formula.
+_FACT_TAGS_JOINED = (
+    "CASE f.tags WHEN '[]' THEN NULL ELSE (SELECT group_concat(t.value, ';') FROM json_each(f.tags) t) END"
+)
+
+
+def _fact_line_select(delimiter: str) -> str:
+    """A fact as one csv or tsv line of `Fact.to_dict` made by SQLite, cells as they are
+    (render.lines_to_redo finds those that need quoting or escaping), or NULL where a
+    number would print otherwise or a text holds a NUL character."""
+    cells = (
+        "f.id", "f.uid", "m.slug", "f.value", "f.low", "f.high", "f.qualifier", "f.display", "f.date",
+        "f.date_precision", "f.published", "s.name", "v.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED,
+        "f.created_at", "f.updated_at",
+    )  # fmt: skip
+    line = f"printf('{delimiter.join(['%s'] * len(cells))}', {', '.join(cells)})"
+    # printf's %s ends a text at a NUL character: a line with one is left to Python.
+    no_nul = " AND ".join(
+        [f"coalesce(instr({c}, char(0)), 0) = 0" for c in cells if c not in _FACT_CHECKED and c != _FACT_TAGS_JOINED]
+        + [_TAGS_NO_NUL]
+    )
+    return f"SELECT CASE WHEN {_PLAIN_NUMBERS} AND {no_nul} THEN {line} END, f.id\n{_FACT_JOINS}"
+
+
+# Cells checked on input: numbers, the slug, qualifier, dates, precision and timestamps.
+_FACT_CHECKED = frozenset(
+    ("f.id", "m.slug", "f.value", "f.low", "f.high", "f.qualifier", "f.date", "f.date_precision", "f.published")
+    + ("f.created_at", "f.updated_at")
+)
+
+
+def _filtered(select: str, flt: FactFilter) -> tuple[str, list[Any]]:
+    """`select` (FROM facts f joined as in _FACT_SELECT) with the WHERE, ORDER BY and LIMIT
+    of `flt`, and the parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if not flt.include_removed:
+        where.append("f.removed_at IS NULL")
+    if flt.metric_id is not None:
+        where.append("f.metric_id = ?")
+        params.append(flt.metric_id)
+    if flt.source_ids:
+        where.append(f"f.source_id IN ({', '.join('?' for _ in flt.source_ids)})")
+        params.extend(flt.source_ids)
+    if flt.via_id is not None:
+        where.append("f.via_id = ?")
+        params.append(flt.via_id)
+    if flt.since is not None:
+        # A span ends on or after `since` only if it starts at most a year before it:
+        # saying so lets the date index narrow the scan instead of reading every fact.
+        where.append("f.date_end >= ? AND f.date_start >= ?")
+        params.extend([flt.since, (date.fromisoformat(flt.since) - timedelta(days=366)).isoformat()])
+    if flt.until is not None:
+        where.append("f.date_start <= ?")
+        params.append(flt.until)
+    if flt.tag is not None:
+        where.append("EXISTS (SELECT 1 FROM json_each(f.tags) WHERE json_each.value = ?)")
+        params.append(flt.tag)
+    sql = select
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    direction = "DESC" if flt.newest_first else "ASC"
+    sql += f" ORDER BY f.date_start {direction}, f.date_rank {direction}, f.id {direction}"
+    if flt.limit is not None:
+        sql += " LIMIT ?"
+        params.append(flt.limit)
+    return sql, params
+
+
 @dataclass
 class Store:
     conn: sqlite3.Connection
@@ -378,40 +476,29 @@ class Store:
         return None if found is None else int(found[0])
 
     def query_facts(self, flt: FactFilter) -> Iterator[Fact]:
-        where: list[str] = []
-        params: list[Any] = []
-        if not flt.include_removed:
-            where.append("f.removed_at IS NULL")
-        if flt.metric_id is not None:
-            where.append("f.metric_id = ?")
-            params.append(flt.metric_id)
-        if flt.source_ids:
-            where.append(f"f.source_id IN ({', '.join('?' for _ in flt.source_ids)})")
-            params.extend(flt.source_ids)
-        if flt.via_id is not None:
-            where.append("f.via_id = ?")
-            params.append(flt.via_id)
-        if flt.since is not None:
-            # A span ends on or after `since` only if it starts at most a year before it:
-            # saying so lets the date index narrow the scan instead of reading every fact.
-            where.append("f.date_end >= ? AND f.date_start >= ?")
-            params.extend([flt.since, (date.fromisoformat(flt.since) - timedelta(days=366)).isoformat()])
-        if flt.until is not None:
-            where.append("f.date_start <= ?")
-            params.append(flt.until)
-        if flt.tag is not None:
-            where.append("EXISTS (SELECT 1 FROM json_each(f.tags) WHERE json_each.value = ?)")
-            params.append(flt.tag)
-        sql = _FACT_SELECT
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        direction = "DESC" if flt.newest_first else "ASC"
-        sql += f" ORDER BY f.date_start {direction}, f.date_rank {direction}, f.id {direction}"
-        if flt.limit is not None:
-            sql += " LIMIT ?"
-            params.append(flt.limit)
-        for row in self.conn.execute(sql, params):
+        for row in self.conn.execute(*_filtered(_FACT_SELECT, flt)):
             yield fact_from_row(row)
+
+    def fact_lines(self, flt: FactFilter, fmt: str) -> list[tuple[str | None, int]]:
+        """The facts of `query_facts` as (line, id): the line each gives in `fmt` (json,
+        jsonl, csv or tsv), made by SQLite, as `render.write_records` writes its
+        `Fact.to_dict` (csv and tsv: before quoting and escaping, see render.lines_to_redo);
+        None where a number would print otherwise. `facts_by_id` gives those to Python."""
+        if fmt in ("json", "jsonl"):
+            select = _FACT_JSON_SELECT
+        else:
+            select = _fact_line_select("," if fmt == "csv" else "\t")
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(*_filtered(select, flt)).fetchall()
+
+    def facts_by_id(self, ids: Sequence[int]) -> dict[int, Fact]:
+        found: dict[int, Fact] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = _FACT_SELECT + f" WHERE f.id IN ({', '.join('?' for _ in chunk)})"
+            found.update((row[0], fact_from_row(row)) for row in self.conn.execute(sql, chunk))
+        return found
 
     # --- history -----------------------------------------------------------
 

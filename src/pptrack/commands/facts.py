@@ -80,10 +80,18 @@ def list_(
     """List facts, newest first."""
     from .. import service
 
+    query = service.ListQuery(metric, source or [], via, since, until, tag, limit, day_order(dayfirst, monthfirst))
+    if fmt is not Format.table:  # data formats: lines made by SQLite, no Fact built for most
+        from ..render import lines_to_redo, write_lines
+
+        with opened(db, write=False) as store:
+            lines = service.list_fact_lines(store, query, fmt.value)
+            others = service.facts_by_id(store, lines_to_redo(lines, fmt.value, len(FACT_FIELDS)))
+        write_lines(lines, {i: f.to_dict() for i, f in others.items()}, fmt.value, fields=FACT_FIELDS)
+        return
     with opened(db, write=False) as store:
-        query = service.ListQuery(metric, source or [], via, since, until, tag, limit, day_order(dayfirst, monthfirst))
         facts = service.list_facts(store, query)
-    if not facts and fmt is Format.table:
+    if not facts:
         tell(["no facts match"])
         return
     write_facts(facts, fmt)

@@ -1,0 +1,109 @@
+"""`list` in json, jsonl, csv and tsv writes lines SQLite makes (Store.fact_lines), not Facts:
+byte for byte what the Fact path (Fact.to_dict through render.write_records) writes, for odd
+text and for any number, so that the two definitions of a fact's shape cannot drift apart."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Run
+from pptrack import service
+from pptrack.models import FACT_FIELDS
+from pptrack.render import write_records
+from pptrack.store import open_db
+
+FORMATS = ("json", "jsonl", "csv", "tsv")
+# Separators, quotes, line breaks, formula starts, leading quotes, control and bidi characters,
+# other scripts, a number written as text.
+ODD = st.lists(
+    st.sampled_from([",", ";", '"', "'", "\n", "\r", "\t", " ", "=", "+", "-", "@", "a", "1", "\x01", "-5", "2.5"])
+    | st.sampled_from(["Вясна", "囚犯", "🙂", "سجناء", "\u202e", "\u2028", "\x1b[2J", "\x85", "\x7f", "\x00", "\\"]),
+    max_size=6,
+).map("".join)
+NAME = st.sampled_from(["Viasna", "Вясна", "'=cmd", "@home", "a, b", "-x", "tab\there", 'q"uote', "a\u202eb"])
+VALUE = st.sampled_from(["888", "nearly 1,400", "~1,189", "1,200-1,400", "2.5", "0", "~4", "about 0.3", "1.5 million"])
+NUMBER = (
+    st.none()
+    | st.integers(-(2**63), 2**63 - 1)  # what SQLite stores as an integer
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([0.5, 27494.5, -3.25, 0.0625, 999_999_999.9375, 1e9 + 0.5, 0.1, 1e-5, 1e16, 1e20, -0.0, 2.0**70])
+)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def fact_path(db: str, fmt: str) -> str:
+    """What `list --format fmt` writes through Fact objects."""
+    store = open_db(Path(db), write=False)
+    try:
+        facts = service.list_facts(store, service.ListQuery())
+    finally:
+        store.close()
+    out = io.StringIO()
+    write_records([f.to_dict() for f in facts], fmt, [], fields=FACT_FIELDS, out=out)
+    return out.getvalue()
+
+
+def assert_same(run: Run, db: str) -> None:
+    for fmt in FORMATS:
+        result = run("list", "--db", db, "--format", fmt)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout_bytes.decode() == fact_path(db, fmt), fmt  # .stdout turns "\r\n" into "\n"
+
+
+@SETTINGS
+@given(
+    facts=st.lists(
+        st.tuples(VALUE, NAME, st.none() | NAME | ODD, ODD, ODD, ODD, st.lists(ODD.filter(lambda t: ";" not in t))),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_odd_text_lists_as_through_facts(run: Run, facts: list) -> None:
+    db = str(Path(tempfile.mkdtemp()) / "lean.db")
+    for value, source, via, quote, note, url, tags in facts:
+        extra = ["--quote", quote, "--note", note, "--url", url, *(a for t in tags for a in ("--tag", t))]
+        if via:
+            extra += ["--via", via]
+        result = run("add", "pp", value, "--date", "2025-08", "--source", source, "--db", db, *extra)
+        if result.exit_code != 0:  # text the CLI refuses (an empty name, a blank tag) is not listed
+            assert result.exit_code == 2, result.stderr
+    assert_same(run, db)
+
+
+@SETTINGS
+@given(numbers=st.lists(st.tuples(NUMBER.filter(lambda x: x is not None), NUMBER, NUMBER), min_size=1, max_size=4))
+def test_any_stored_number_lists_as_through_facts(run: Run, numbers: list) -> None:
+    """Numbers as stored, whatever they are: SQLite prints only integers and reals it prints
+    as Python does; the others are written by Python."""
+    db = str(Path(tempfile.mkdtemp()) / "lean.db")
+    for _ in numbers:
+        assert run("add", "pp", "5", "--date", "2025-08", "--source", "Viasna", "--db", db).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        for fact_id, (value, low, high) in enumerate(numbers, start=1):
+            conn.execute("UPDATE facts SET value = ?, low = ?, high = ? WHERE id = ?", (value, low, high, fact_id))
+    assert_same(run, db)
+
+
+def test_a_clean_listing_is_written_by_sqlite_and_an_odd_one_by_python(run: Run) -> None:
+    """The lean path is taken (no Fact for a clean line), and a line it cannot write is redone."""
+    from pptrack.render import lines_to_redo
+
+    db = str(Path(tempfile.mkdtemp()) / "lean.db")
+    assert run("add", "pp", "~4", "--date", "2025-08", "--source", "Viasna", "--db", db).exit_code == 0
+    assert run("add", "pp", "7", "--date", "2025-09", "--source", "=cmd", "--db", db).exit_code == 0
+    store = open_db(Path(db), write=False)
+    try:
+        for fmt, redo in (("json", []), ("tsv", [2]), ("csv", [2])):
+            lines = service.list_fact_lines(store, service.ListQuery(), fmt)
+            assert [key for _, key in lines] == [2, 1]
+            assert all(line is not None for line, _ in lines)
+            assert lines_to_redo(lines, fmt, len(FACT_FIELDS)) == redo, fmt
+    finally:
+        store.close()
+    assert_same(run, db)
