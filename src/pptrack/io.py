@@ -45,7 +45,7 @@ MAX_REPORTED = 20
 CHANGES = ("added", "edited", "removed", "restored")
 _BATCH = 5000
 _MEMO = 100_000  # distinct written values remembered at most
-_KEYS = 2_000_000  # rows told apart in memory at most (see _Importer.keys)
+_KEYS = 250_000  # rows told apart in memory at most, about 16 MB (see _Importer.keys)
 
 
 class _DryRun(Exception):
