@@ -96,12 +96,19 @@ def test_a_clean_listing_is_written_by_sqlite_and_an_odd_one_by_python(run: Run)
 
     db = str(Path(tempfile.mkdtemp()) / "lean.db")
     assert run("add", "pp", "~4", "--date", "2025-08", "--source", "Viasna", "--db", db).exit_code == 0
+    assert run("add", "pp", "5", "--date", "2025-07", "--source", "EU", "--note", "a, b", "--db", db).exit_code == 0
+    store = open_db(Path(db), write=False)
+    try:
+        for fmt, redo in (("json", []), ("tsv", []), ("csv", [2])):  # "a, b" is quoted in csv only
+            assert lines_to_redo(service.list_fact_lines(store, service.ListQuery(), fmt), fmt, 19) == redo, fmt
+    finally:
+        store.close()
     assert run("add", "pp", "7", "--date", "2025-09", "--source", "=cmd", "--db", db).exit_code == 0
     store = open_db(Path(db), write=False)
     try:
-        for fmt, redo in (("json", []), ("tsv", [2]), ("csv", [2])):
+        for fmt, redo in (("json", []), ("tsv", [3]), ("csv", [3, 2])):
             lines = service.list_fact_lines(store, service.ListQuery(), fmt)
-            assert [key for _, key in lines] == [2, 1]
+            assert [key for _, key in lines] == [3, 1, 2]
             assert all(line is not None for line, _ in lines)
             assert lines_to_redo(lines, fmt, len(FACT_FIELDS)) == redo, fmt
     finally:

@@ -174,13 +174,17 @@ def lines_to_redo(lines: Sequence[tuple[str | None, int]], fmt: str, cells: int)
         return redo
     delimiter = "," if fmt == "csv" else "\t"
     tab = "" if delimiter == "\t" else "\\t"  # in tsv a tab inside a cell shows in the count
-    odd = re.compile(f"[\"\\r\\n]|{re.escape(delimiter)}[=+\\-@'\\r{tab}]")
+    odd = re.compile(f"[\"\\r]|{re.escape(delimiter)}[=+\\-@'\\r{tab}]")  # and "\\n", counted
     made = [line for line, _ in lines if line is not None]
     text = "\n".join(made)  # the usual case, a clean listing, checked in one go at C speed
     if text.count(delimiter) == (cells - 1) * len(made) and text.count("\n") == len(made) - 1:
         if not odd.search(text):
             return redo
-    return [key for line, key in lines if line is None or line.count(delimiter) != cells - 1 or odd.search(line)]
+    return [
+        key
+        for line, key in lines
+        if line is None or line.count(delimiter) != cells - 1 or "\n" in line or odd.search(line)
+    ]
 
 
 def write_lines(

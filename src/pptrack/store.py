@@ -537,6 +537,10 @@ class Store:
                 FROM {pairs})
             ORDER BY m.slug, f.date_start DESC, f.date_rank DESC, f.id DESC"""
         )
+        # The probes read a page of the table for each pair (whether the fact is removed), and
+        # the rows are read again from those pages: a cache that holds them (5,000 pairs: 20 MB
+        # of 4 kB pages) reads each once rather than twice (1,000,000 facts: 75 -> 48 ms).
+        self.conn.execute("PRAGMA cache_size = -32768")
         return [(fact_from_row(row), row["date_end"]) for row in self.conn.execute(sql, params)]
 
     # --- source comparison (pptrack.compare) -----------------------------------
