@@ -72,3 +72,15 @@ def test_a_bad_new_value_in_a_plain_file_is_reported_with_its_line(run: Run, tmp
     assert result.exit_code == 2
     assert "line 3, column value: " in result.stderr and "line 4, column value: empty" in result.stderr
     assert "nothing was imported" in result.stderr
+
+
+def test_rows_staged_many_to_a_statement_keep_their_values_and_order(run: Run, run_json, tmp_path: Path) -> None:
+    # 250 rows: two statements of 100 rows, the other 50 one by one; each row its own value.
+    written = [f"about {n * 10:,}" if n % 2 else str(n) for n in range(1, 251)]
+    lines = "".join(f'pp,"{w}",2021-{n % 12 + 1:02d},X\n' for n, w in enumerate(written))
+    result = run("import", write(tmp_path, "metric,value,date,source\n" + lines))
+    assert "imported 250 fact(s); 0 already present; 0 updated" in result.stderr
+    listed = sorted(run_json("list"), key=lambda f: f["id"])
+    assert [f["display"] for f in listed] == written
+    assert [f["date"] for f in listed] == [f"2021-{n % 12 + 1:02d}" for n in range(250)]
+    assert (listed[0]["low"], listed[0]["high"], listed[1]["low"]) == (5, 15, 2)  # "about 10": 10 ± 5; "2"
