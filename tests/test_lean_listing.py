@@ -4,17 +4,19 @@ text and for any number, so that the two definitions of a fact's shape cannot dr
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run
 from pptrack import service
-from pptrack.models import FACT_FIELDS
+from pptrack.models import FACT_FIELDS, PRECISIONS, QUALIFIERS, Fact
 from pptrack.render import write_records
 from pptrack.store import open_db
 
@@ -114,3 +116,35 @@ def test_a_clean_listing_is_written_by_sqlite_and_an_odd_one_by_python(run: Run)
     finally:
         store.close()
     assert_same(run, db)
+
+
+@given(
+    values=st.tuples(
+        st.integers(),
+        st.text(),
+        st.text(),
+        NUMBER.filter(lambda x: x is not None),
+        NUMBER,
+        NUMBER,
+        st.sampled_from(QUALIFIERS),
+        st.text(),
+        st.text(),
+        st.sampled_from(PRECISIONS),
+        st.none() | st.text(),
+        st.text(),
+        st.none() | st.text(),
+        st.none() | st.text(),
+        st.none() | st.text(),
+        st.none() | st.text(),
+        st.lists(st.text()).map(tuple),
+        st.text(),
+        st.text(),
+        st.booleans(),
+    )
+)
+def test_fact_of_is_the_fact_its_init_makes(values: tuple) -> None:
+    """Fact.of, which listings use for speed, makes the same frozen Fact as Fact(...)."""
+    fact = Fact.of(values)
+    assert fact == Fact(*values) and hash(fact) == hash(Fact(*values)) and fact.to_dict() == Fact(*values).to_dict()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fact.id = 0  # type: ignore[misc]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 QUALIFIERS = ("exact", "approx", "nearly", "over", "at_least", "under", "at_most", "range")
 PRECISIONS = ("year", "month", "day")  # coarse to fine: the sort order on a tie
@@ -103,6 +107,16 @@ class Fact:
     updated_at: str
     removed: bool = False
 
+    @classmethod
+    def of(cls, values: Sequence[object]) -> Fact:
+        """A Fact from the values of all its fields in order (FACT_FIELDS, then removed), made
+        without the frozen dataclass's __init__, which sets each field through
+        object.__setattr__ (3.6 against 0.9 µs: listings make tens of thousands). Fact has
+        no __post_init__ to skip."""
+        fact = object.__new__(cls)
+        fact.__dict__.update(zip(_FACT_ATTRIBUTES, values, strict=True))
+        return fact
+
     @property
     def interval(self) -> Interval:
         return Interval(self.value, self.low, self.high, self.qualifier)
@@ -129,6 +143,9 @@ class Fact:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
+
+
+_FACT_ATTRIBUTES = (*FACT_FIELDS, "removed")
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,7 @@ LEFT JOIN sources v ON v.id = f.via_id
 def fact_from_row(row: sqlite3.Row) -> Fact:
     """A Fact from a row of `_FACT_SELECT`."""
     tags = row[16]
-    return Fact(*row[:16], () if tags == "[]" else tuple(json.loads(tags)), row[17], row[18], row[19] is not None)
+    return Fact.of((*row[:16], () if tags == "[]" else tuple(json.loads(tags)), row[17], row[18], row[19] is not None))
 
 
 _FACT_JOINS = _FACT_SELECT[_FACT_SELECT.index("FROM facts f") :]
@@ -521,27 +521,26 @@ class Store:
     def latest_per_source(self, as_of: str, metric_id: int | None = None) -> list[tuple[Fact, str]]:
         """For each metric and each source, its latest live fact whose span starts on or
         before `as_of` (ISO day), with the last day of its span; per metric the most recent
-        first. One indexed probe per (metric, source) pair: no pass over every fact."""
-        pairs = "metrics m CROSS JOIN sources s"
+        first. One indexed probe per (metric, source) pair: no pass over every fact. Each
+        fact is read as soon as its probe has found it, while its page is still cached
+        (1,000,000 facts: 43 ms against 53 ms reading them all after the probes)."""
         params: list[Any] = [as_of]
+        where = ""
         if metric_id is not None:
-            pairs += " WHERE m.id = ?"
+            where = "WHERE m.id = ?"
             params.append(metric_id)
-        sql = (
-            _FACT_SELECT
-            + f"""WHERE f.id IN (
-                SELECT (SELECT g.id FROM facts g
-                        WHERE g.metric_id = m.id AND g.source_id = s.id
-                          AND g.removed_at IS NULL AND g.date_start <= ?
-                        ORDER BY g.date_start DESC, g.date_rank DESC, g.id DESC LIMIT 1)
-                FROM {pairs})
+        sql = f"""SELECT f.id, f.uid, m.slug, f.value, f.low, f.high, f.qualifier, f.display, f.date,
+                   f.date_precision, f.published, s.name, v.name, f.url, f.quote, f.note, f.tags,
+                   f.created_at, f.updated_at, f.removed_at, f.date_start, f.date_end
+            FROM metrics m CROSS JOIN sources s
+            CROSS JOIN facts f ON f.id = (
+                SELECT g.id FROM facts g
+                WHERE g.metric_id = m.id AND g.source_id = s.id AND g.removed_at IS NULL AND g.date_start <= ?
+                ORDER BY g.date_start DESC, g.date_rank DESC, g.id DESC LIMIT 1)
+            LEFT JOIN sources v ON v.id = f.via_id
+            {where}
             ORDER BY m.slug, f.date_start DESC, f.date_rank DESC, f.id DESC"""
-        )
-        # The probes read a page of the table for each pair (whether the fact is removed), and
-        # the rows are read again from those pages: a cache that holds them (5,000 pairs: 20 MB
-        # of 4 kB pages) reads each once rather than twice (1,000,000 facts: 75 -> 48 ms).
-        self.conn.execute("PRAGMA cache_size = -32768")
-        return [(fact_from_row(row), row["date_end"]) for row in self.conn.execute(sql, params)]
+        return [(fact_from_row(row), row[21]) for row in self.conn.execute(sql, params)]
 
     # --- source comparison (pptrack.compare) -----------------------------------
 
