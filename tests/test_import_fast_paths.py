@@ -1,4 +1,4 @@
-"""The fast paths of a big import (whole numbers read without Decimal, new values read in the
+"""The fast paths of a big import (whole numbers and ranges read without Decimal, new values read in the
 plain-CSV loop, the search for repeated rows skipped when no two rows can be the same) give
 exactly what the general paths give."""
 
@@ -15,6 +15,11 @@ from pptrack.errors import BadInput
 from pptrack.io import read_value
 from pptrack.values import QUALIFIER_PREFIXES, parse_value
 
+# Whole numbers as written: any below 10**15, and round ones (1,400; 3,000,000) more often.
+WHOLE = st.one_of(
+    st.integers(0, 10**15 - 1), st.builds(lambda a, k: a * 10**k, st.integers(1, 999), st.integers(0, 12))
+)
+
 
 def write(tmp_path: Path, text: str) -> str:
     path = tmp_path / "in.csv"
@@ -24,7 +29,7 @@ def write(tmp_path: Path, text: str) -> str:
 
 @given(
     st.sampled_from(["", *(p + " " for p, _ in QUALIFIER_PREFIXES), *(p for p, _ in QUALIFIER_PREFIXES)]),
-    st.one_of(st.integers(0, 10**15 - 1), st.builds(lambda a, k: a * 10**k, st.integers(1, 999), st.integers(0, 12))),
+    WHOLE,
 )
 def test_whole_numbers_read_fast_are_the_same_numbers_of_the_same_type(prefix: str, n: int) -> None:
     for written in (f"{prefix}{n}", f"{prefix}{n:,}", f"{prefix.upper()}{n}"):
@@ -84,3 +89,19 @@ def test_rows_staged_many_to_a_statement_keep_their_values_and_order(run: Run, r
     assert [f["display"] for f in listed] == written
     assert [f["date"] for f in listed] == [f"2021-{n % 12 + 1:02d}" for n in range(250)]
     assert (listed[0]["low"], listed[0]["high"], listed[1]["low"]) == (5, 15, 2)  # "about 10": 10 ± 5; "2"
+
+
+@given(WHOLE, WHOLE, st.booleans(), st.booleans())
+def test_ranges_read_fast_are_the_same_ranges_of_the_same_type(a: int, b: int, commas_a: bool, commas_b: bool) -> None:
+    written = f"{a:,}" if commas_a else str(a)
+    written += "-" + (f"{b:,}" if commas_b else str(b))
+    try:
+        want = parse_value(written)
+    except BadInput:  # a range from the larger number down: refused by both
+        assert a > b
+        with pytest.raises(BadInput):
+            read_value(written)
+        return
+    got = read_value(written)
+    assert got == want
+    assert [type(x) for x in (got.value, got.low, got.high)] == [type(x) for x in (want.value, want.low, want.high)]

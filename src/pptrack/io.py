@@ -286,23 +286,34 @@ def _json_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
 
 # --- checking rows ---------------------------------------------------------------
 
-# A written value in the common shapes ("1,400", "nearly 1,400", "~250") is read here
-# without the full grammar; anything else goes to values.parse_value. Same results: the
-# qualifier phrases are values' own and the interval comes from values._interval.
+# A written value in the common shapes ("1,400", "nearly 1,400", "~250", "1,200-1,400") is
+# read here without the full grammar; anything else goes to values.parse_value. Same results,
+# types included (tests/test_import_fast_paths.py): the qualifier phrases are values' own.
+_NUMERAL = "[1-9]\\d{0,2}(?:,\\d{3}){1,4}|[1-9]\\d{0,14}|0"  # a whole number under 10**15
 _FAST_VALUE = re.compile(
-    "(?:(?P<word>{words}) |(?P<sign>{signs}) ?)?(?P<n>[1-9]\\d{{0,2}}(?:,\\d{{3}}){{1,4}}|[1-9]\\d{{0,14}}|0)".format(
+    "(?:(?P<word>{words}) |(?P<sign>{signs}) ?)?(?P<n>{numeral})".format(
         words="|".join(re.escape(p) for p, _ in _PREFIXES if p[-1].isalpha()),
         signs="|".join(re.escape(p) for p, _ in _PREFIXES if not p[-1].isalpha()),
+        numeral=_NUMERAL,
     ),
     re.IGNORECASE,
 )
 _QUALIFIER_OF = dict(_PREFIXES)
+# And a range of two such numerals joined by a hyphen ("1,200-1,400").
+_FAST_RANGE = re.compile(f"({_NUMERAL})-({_NUMERAL})")
 
 
 def read_value(text: str) -> Interval:
     m = _FAST_VALUE.fullmatch(text)
     if m is None:
-        return parse_value(text)
+        r = _FAST_RANGE.fullmatch(text)
+        if r is None:
+            return parse_value(text)
+        a, b = int(r.group(1).replace(",", "")), int(r.group(2).replace(",", ""))
+        if a > b:
+            return parse_value(text)  # which says what is wrong
+        both = a + b  # the midpoint as values._parse_range gives it: whole, or exact to .5
+        return Interval(both // 2 if both % 2 == 0 else both / 2, a, b, "range")
     word, sign, digits = m.groups()
     phrase = word or sign
     qualifier = _QUALIFIER_OF[phrase.lower()] if phrase else "exact"
