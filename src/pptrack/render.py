@@ -226,7 +226,9 @@ def write_table(
     """A table: rich on a terminal (fits its width), plain aligned text elsewhere (never cut)."""
     out = out or sys.stdout
     raw = [list(row) for row in rows]
-    cells = [[safe_text(v) for v in row] for row in raw]
+    # The usual cell, printable text, is taken as it is without a call (a table of 10,000 facts
+    # has 100,000 cells); safe_text and cell_width give the same for it.
+    cells = [[v if type(v) is str and v.isprintable() else safe_text(v) for v in row] for row in raw]
     headers = [safe_text(c.header) for c in columns]  # source names become headers: user text
     if _is_terminal(out):
         styles = [[c.style(v) if c.style else None for v, c in zip(row, columns, strict=True)] for row in raw]
@@ -237,7 +239,7 @@ def write_table(
     # Column by column: a listing of 10,000 facts is 100,000 cells, and whole-column list
     # comprehensions cost a third of a loop over each cell.
     by_column = [list(values) for values in zip(*cells, strict=True)] if cells else [[] for _ in columns]
-    sizes = [[cell_width(v) for v in values] for values in by_column]
+    sizes = [[len(v) if v.isascii() else cell_width(v) for v in values] for values in by_column]
     widths = [max(cell_width(h), max(size, default=0)) for h, size in zip(headers, sizes, strict=True)]
     padded = [
         [" " * (w - n) + v for v, n in zip(values, size, strict=True)]
