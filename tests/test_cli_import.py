@@ -356,3 +356,10 @@ def test_killed_import_leaves_the_database_as_it_was(tmp_path: Path, db_path: Pa
     assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM fact_versions").fetchone()[0] == 1
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_dry_run_into_a_new_database_creates_no_file(run: Run, tmp_path: Path, db_path: Path) -> None:
+    good = write(tmp_path, "metric,value,date,source\npp,5,2021,X\n", "good.csv")
+    result = run("import", good, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert not db_path.exists()

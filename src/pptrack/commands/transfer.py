@@ -33,7 +33,7 @@ def import_(
     try:
         # A file that is not what it says fails before the database is opened.
         rows = started(read_rows(source.text, detect_format(source, fmt)), source.name)
-        with opened(db, write=True) as store, progress(f"importing {file}", source.size) as update:
+        with opened(db, write=not dry_run) as store, progress(f"importing {file}", source.size) as update:
             result = import_facts(
                 store,
                 rows,
