@@ -248,3 +248,16 @@ def test_a_name_with_nothing_to_match_on_writes_nothing(run: Run, db_path) -> No
     result = run("add", "—", "5", "--date", "2021", "--source", "X")
     assert result.exit_code == 2 and "empty or only punctuation" in result.stderr
     assert not db_path.exists()
+
+
+def test_on_a_narrow_terminal_tags_fold_before_a_metric_slug_is_cut(run: Run, monkeypatch) -> None:
+    from pptrack import render
+
+    add(run, "political-prisoners-died-in-custody", "at least 8", "2025-05-21", "Viasna", "--via", "Pozirk",
+        "--tag", "belarus", "--tag", "viasna", "--tag", "deaths-in-custody")  # fmt: skip
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", "90")
+    out = run("list").stdout
+    assert "political-prisoners-died-in-custody" in out
+    assert max(len(line) for line in out.splitlines()) <= 90
+    assert all(piece in out for piece in ("belarus", "viasna", "deaths-in", "custody"))  # folded, nothing lost

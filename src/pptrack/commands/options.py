@@ -82,7 +82,7 @@ def fact_columns() -> list[Any]:
         col("value", "display", right=True),
         col("source"),
         col("via"),
-        Column("tags", lambda r: ", ".join(r["tags"])),
+        Column("tags", lambda r: ", ".join(r["tags"]), wide=True),  # folded before names are cut
     ]
 
 
