@@ -16,8 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Run, add
-from pptrack.io import read_value
-from pptrack.values import parse_value
+from pptrack.values import parse_value, parse_written
 
 PPTRACK = str(Path(sys.executable).parent / "pptrack")
 
@@ -325,7 +324,7 @@ def test_progress_bar_only_on_a_terminal(run: Run, tmp_path: Path, monkeypatch: 
 )
 def test_fast_value_reading_agrees_with_the_grammar(prefix: str, n: int) -> None:
     for written in (f"{prefix}{n}", f"{prefix}{n:,}"):
-        assert read_value(written) == parse_value(written)
+        assert parse_value(written) == parse_written(written)
 
 
 @pytest.mark.slow

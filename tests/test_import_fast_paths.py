@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import Run
 from pptrack.errors import BadInput
-from pptrack.io import read_value
-from pptrack.values import QUALIFIER_PREFIXES, parse_value
+from pptrack.values import QUALIFIER_PREFIXES, parse_value, parse_written
 
 # Whole numbers as written: any below 10**15, and round ones (1,400; 3,000,000) more often.
 WHOLE = st.one_of(
@@ -34,12 +33,12 @@ def write(tmp_path: Path, text: str) -> str:
 def test_whole_numbers_read_fast_are_the_same_numbers_of_the_same_type(prefix: str, n: int) -> None:
     for written in (f"{prefix}{n}", f"{prefix}{n:,}", f"{prefix.upper()}{n}"):
         try:
-            want = parse_value(written)
+            want = parse_written(written)
         except BadInput:  # not a value at all (a prefix glued to the number): refused by both
             with pytest.raises(BadInput):
-                read_value(written)
+                parse_value(written)
             continue
-        got = read_value(written)
+        got = parse_value(written)
         assert got == want
         assert [type(x) for x in (got.value, got.low, got.high)] == [type(x) for x in (want.value, want.low, want.high)]
 
@@ -96,12 +95,12 @@ def test_ranges_read_fast_are_the_same_ranges_of_the_same_type(a: int, b: int, c
     written = f"{a:,}" if commas_a else str(a)
     written += "-" + (f"{b:,}" if commas_b else str(b))
     try:
-        want = parse_value(written)
+        want = parse_written(written)
     except BadInput:  # a range from the larger number down: refused by both
         assert a > b
         with pytest.raises(BadInput):
-            read_value(written)
+            parse_value(written)
         return
-    got = read_value(written)
+    got = parse_value(written)
     assert got == want
     assert [type(x) for x in (got.value, got.low, got.high)] == [type(x) for x in (want.value, want.low, want.high)]

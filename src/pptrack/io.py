@@ -13,25 +13,23 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from .dates import ACCEPTED as DATE_ACCEPTED
 from .dates import parse_date, precision_rank
 from .errors import BadInput
-from .models import FACT_FIELDS, KINDS, QUALIFIERS, Interval, number
+from .models import FACT_FIELDS, KINDS, QUALIFIERS, number
 from .names import name_key
 from .render import FORMULA_START
 from .service import now, read_tags, resolve_metric, resolve_source
 from .store import Store
-from .values import _PREFIXES, _interval, parse_value, rounding_unit
 from .values import ACCEPTED as VALUE_ACCEPTED
+from .values import parse_value
 
 REQUIRED = ("metric", "value", "date", "source")
 _REQUIRED = frozenset(REQUIRED)
@@ -286,58 +284,6 @@ def _json_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
 
 # --- checking rows ---------------------------------------------------------------
 
-# A written value in the common shapes ("1,400", "nearly 1,400", "~250", "1,200-1,400") is
-# read here without the full grammar; anything else goes to values.parse_value. Same results,
-# types included (tests/test_import_fast_paths.py): the qualifier phrases are values' own.
-_NUMERAL = "[1-9]\\d{0,2}(?:,\\d{3}){1,4}|[1-9]\\d{0,14}|0"  # a whole number under 10**15
-_FAST_VALUE = re.compile(
-    "(?:(?P<word>{words}) |(?P<sign>{signs}) ?)?(?P<n>{numeral})".format(
-        words="|".join(re.escape(p) for p, _ in _PREFIXES if p[-1].isalpha()),
-        signs="|".join(re.escape(p) for p, _ in _PREFIXES if not p[-1].isalpha()),
-        numeral=_NUMERAL,
-    ),
-    re.IGNORECASE,
-)
-_QUALIFIER_OF = dict(_PREFIXES)
-# And a range of two such numerals joined by a hyphen ("1,200-1,400").
-_FAST_RANGE = re.compile(f"({_NUMERAL})-({_NUMERAL})")
-
-
-def read_value(text: str) -> Interval:
-    m = _FAST_VALUE.fullmatch(text)
-    if m is None:
-        r = _FAST_RANGE.fullmatch(text)
-        if r is None:
-            return parse_value(text)
-        a, b = int(r.group(1).replace(",", "")), int(r.group(2).replace(",", ""))
-        if a > b:
-            return parse_value(text)  # which says what is wrong
-        both = a + b  # the midpoint as values._parse_range gives it: whole, or exact to .5
-        return Interval(both // 2 if both % 2 == 0 else both / 2, a, b, "range")
-    word, sign, digits = m.groups()
-    phrase = word or sign
-    qualifier = _QUALIFIER_OF[phrase.lower()] if phrase else "exact"
-    digits = digits.replace(",", "")
-    n = int(digits)
-    if qualifier not in _WHOLE:
-        return _interval(Decimal(n), rounding_unit(Decimal(n)), qualifier)
-    # Whole numbers in whole arithmetic: the same interval as values._interval gives
-    # (n < 10**15, so n ± 0.5 is exact as a float), without Decimal.
-    u = 10 ** (len(digits) - len(digits.rstrip("0"))) if n else 1
-    return Interval(n, *_WHOLE[qualifier](n, u), qualifier)
-
-
-# qualifier -> (low, high) of a whole number n with rounding unit u, as values._interval.
-_WHOLE: dict[str, Callable[[int, int], tuple[float | None, float | None]]] = {
-    "exact": lambda n, u: (n, n),
-    "approx": lambda n, u: (n - u // 2, n + u // 2) if u > 1 else (n - 0.5, n + 0.5),
-    "nearly": lambda n, u: (n - u, n),
-    "under": lambda n, u: (n - u, n),
-    "over": lambda n, u: (n, n + u),
-    "at_least": lambda n, u: (n, None),
-    "at_most": lambda n, u: (None, n),
-}
-
 
 def _timestamp(text: str) -> bool:
     try:
@@ -422,7 +368,7 @@ class _Importer:
         got = self.values.get(written)
         if got is None:
             try:
-                interval = read_value(written)
+                interval = parse_value(written)
             except BadInput as e:
                 got = _short(e.message)
                 self.error_kinds.add("value")
@@ -525,7 +471,7 @@ class _Importer:
         if key not in self.value_checks:
             if len(self.value_checks) >= _MEMO:
                 self.value_checks.clear()
-            interval = read_value(written)
+            interval = parse_value(written)
             problem = None
             for name, got in zip(("value", "low", "high", "qualifier"), given, strict=True):
                 want = getattr(interval, name)

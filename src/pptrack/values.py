@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from .errors import BadInput
@@ -127,8 +128,68 @@ MULTIPLIER_WORDS: tuple[str, ...] = tuple(_MULTIPLIERS)
 _MAX = Decimal(10) ** 15  # beyond this a float no longer holds every integer
 
 
+# A written value in the common shapes ("1,400", "nearly 1,400", "~250", "1,200-1,400") is
+# read without the full grammar (a big import reads hundreds of thousands); anything else
+# goes to `parse_written`. Same results, types included (tests/test_import_fast_paths.py).
+_WHOLE_NUMERAL = "[1-9]\\d{0,2}(?:,\\d{3}){1,4}|[1-9]\\d{0,14}|0"  # a whole number under 10**15
+_FAST_VALUE = re.compile(
+    "(?:(?P<word>{words}) |(?P<sign>{signs}) ?)?(?P<n>{numeral})".format(
+        words="|".join(re.escape(p) for p, _ in _PREFIXES if p[-1].isalpha()),
+        signs="|".join(re.escape(p) for p, _ in _PREFIXES if not p[-1].isalpha()),
+        numeral=_WHOLE_NUMERAL,
+    ),
+    re.IGNORECASE,
+)
+_QUALIFIER_OF = dict(_PREFIXES)
+# And a range of two such numerals joined by a hyphen ("1,200-1,400").
+_FAST_RANGE = re.compile(f"({_WHOLE_NUMERAL})-({_WHOLE_NUMERAL})")
+
+
+def _common(text: str) -> Interval | None:
+    """`text` read when it has one of the common shapes, else None."""
+    m = _FAST_VALUE.fullmatch(text)
+    if m is None:
+        r = _FAST_RANGE.fullmatch(text)
+        if r is None:
+            return None
+        a, b = int(r.group(1).replace(",", "")), int(r.group(2).replace(",", ""))
+        if a > b:
+            return None  # the grammar says what is wrong
+        both = a + b  # the midpoint as values._parse_range gives it: whole, or exact to .5
+        return Interval(both // 2 if both % 2 == 0 else both / 2, a, b, "range")
+    word, sign, digits = m.groups()
+    phrase = word or sign
+    qualifier = _QUALIFIER_OF[phrase.lower()] if phrase else "exact"
+    digits = digits.replace(",", "")
+    n = int(digits)
+    if qualifier not in _WHOLE:
+        return _interval(Decimal(n), rounding_unit(Decimal(n)), qualifier)
+    # Whole numbers in whole arithmetic: the same interval as values._interval gives
+    # (n < 10**15, so n ± 0.5 is exact as a float), without Decimal.
+    u = 10 ** (len(digits) - len(digits.rstrip("0"))) if n else 1
+    return Interval(n, *_WHOLE[qualifier](n, u), qualifier)
+
+
+# qualifier -> (low, high) of a whole number n with rounding unit u, as values._interval.
+_WHOLE: dict[str, Callable[[int, int], tuple[float | None, float | None]]] = {
+    "exact": lambda n, u: (n, n),
+    "approx": lambda n, u: (n - u // 2, n + u // 2) if u > 1 else (n - 0.5, n + 0.5),
+    "nearly": lambda n, u: (n - u, n),
+    "under": lambda n, u: (n - u, n),
+    "over": lambda n, u: (n, n + u),
+    "at_least": lambda n, u: (n, None),
+    "at_most": lambda n, u: (None, n),
+}
+
+
 def parse_value(text: str) -> Interval:
     """Read a value as a person writes it; raise BadInput for anything unreadable."""
+    common = _common(text) if isinstance(text, str) else None
+    return common if common is not None else parse_written(text)
+
+
+def parse_written(text: str) -> Interval:
+    """`parse_value` through the whole grammar, common shapes included."""
     if not isinstance(text, str) or len(text) > 200:
         raise BadInput(f"cannot read value: too long; {ACCEPTED}")
     s = _SPACES.sub(" ", text).strip().lower().replace("\u2212", "-")
