@@ -60,3 +60,41 @@ def test_version_and_help(db_path: Path) -> None:
     commands = ("add", "list", "show", "edit", "rm", "restore", "history", "import", "metrics", "sources")
     for command in (*commands, "diff-sources", "extract", "timeline", "latest", "plot"):
         assert command in help_text
+
+
+def on_a_terminal(*args: str, db: Path, env: dict[str, str]) -> str:
+    """What `pptrack ARGS` writes to a real (pseudo-)terminal of 120 columns."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    full = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"PPTRACK_DB": str(db), "TERM": "xterm"} | env
+    proc = subprocess.Popen([PPTRACK, *args], stdout=slave, stderr=subprocess.DEVNULL, env=full)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_colour_on_a_terminal_and_none_with_no_color(db_path: Path) -> None:
+    for value, date, source in (("nearly 1,400", "2024-05", "EU"), ("over 1,400", "2024-05", "Viasna")):
+        assert pptrack("add", "pp", value, "--date", date, "--source", source, db=db_path).returncode == 0
+    import re
+
+    colour = re.compile(r"\x1b\[(?:[\d;]*;)?(?:3[0-8]|9[0-7])[;m]")  # a foreground colour; bold and dim are not colour
+    coloured = on_a_terminal("diff-sources", "pp", db=db_path, env={})
+    assert "CONFLICT" in coloured and colour.search(coloured)
+    plain = on_a_terminal("diff-sources", "pp", db=db_path, env={"NO_COLOR": "1"})
+    assert "CONFLICT" in plain and not colour.search(plain)
