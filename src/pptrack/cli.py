@@ -65,6 +65,21 @@ def refuse_undecodable(args: Any) -> None:
                 raise BadInput(f"the argument '{shown}' is not valid UTF-8 text; write it as UTF-8") from None
 
 
+def notice(message: str) -> None:
+    """render.notice, imported only when there is something to say: a run that succeeds
+    without a message (`--version`) never loads render."""
+    from .render import notice as write_notice
+
+    write_notice(message)
+
+
+def _is_db_error(e: Exception) -> bool:
+    """Whether `e` is an SQLite error. All SQL is in pptrack.store: before it is imported
+    none can have been raised, so a run that never opens the database never imports it."""
+    store = sys.modules.get("pptrack.store")
+    return store is not None and isinstance(e, store.DB_ERRORS)
+
+
 class PptrackGroup(TyperGroup):
     """Loads commands lazily, and turns every failure into one line on stderr and its exit
     code: never a traceback."""
@@ -91,10 +106,9 @@ class PptrackGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        # Only what every run needs is imported here: render and store (and sqlite3) are
+        # loaded by the error branches that use them, so `--version` never pays for them.
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
-
-        from .render import notice
-        from .store import DB_ERRORS, describe_db_error
 
         code: int = ExitCode.OK
         try:
@@ -119,9 +133,6 @@ class PptrackGroup(TyperGroup):
         except typer.Abort:
             notice("aborted")
             code = ExitCode.FAILURE
-        except DB_ERRORS as e:
-            notice(f"error: {describe_db_error(e)}")
-            code = ExitCode.FAILURE
         except BrokenPipeError:
             # The reader went away (`pptrack list | head`): stop quietly.
             import os
@@ -137,13 +148,18 @@ class PptrackGroup(TyperGroup):
             else:  # the output cannot carry the text: PYTHONIOENCODING=ascii, a latin-1 terminal
                 notice(f"error: the output encoding {e.encoding} cannot show {e.object[e.start : e.end]!r}; use UTF-8")
                 code = ExitCode.FAILURE
-        except Exception as e:  # a bug: still one line, and a way to see more
-            import os
-
-            if os.environ.get("PPTRACK_DEBUG"):
-                raise
-            notice(f"internal error: {type(e).__name__}: {e} (set PPTRACK_DEBUG=1 for the traceback)")
+        except Exception as e:
             code = ExitCode.FAILURE
+            if _is_db_error(e):
+                from .store import describe_db_error
+
+                notice(f"error: {describe_db_error(e)}")
+            else:  # a bug: still one line, and a way to see more
+                import os
+
+                if os.environ.get("PPTRACK_DEBUG"):
+                    raise
+                notice(f"internal error: {type(e).__name__}: {e} (set PPTRACK_DEBUG=1 for the traceback)")
         if standalone_mode:
             sys.exit(code)
         return code
