@@ -58,6 +58,10 @@ def add(run: Run, metric: str, value: str, date: str, source: str, *extra: str) 
 
 
 PP = "political-prisoners"
+# Facts whose history begins with 'added': stored, or (never changed since added) the fact itself.
+WITH_ADDED_VERSION = """SELECT count(*) FROM facts f
+    WHERE EXISTS (SELECT 1 FROM fact_versions v WHERE v.fact_id = f.id AND v.version = 1 AND v.change = 'added')
+       OR (NOT EXISTS (SELECT 1 FROM fact_versions v WHERE v.fact_id = f.id) AND f.updated_at = f.created_at)"""
 
 
 @pytest.fixture

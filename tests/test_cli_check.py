@@ -174,7 +174,20 @@ def test_the_v1_database_checks_clean(run: Run, tmp_path: Path) -> None:
             {"check": "tags", "table": "facts", "id": 1, "problem": "tags 'statement' are not JSON"},
         ),
         (
-            ["DELETE FROM fact_versions WHERE fact_id = 2"],
+            # never changed, it stores no version; but its updated_at says it was changed
+            ["UPDATE facts SET updated_at = '2030-01-01T00:00:00.000000Z' WHERE id = 2"],
+            {
+                "check": "history",
+                "table": "facts",
+                "id": 2,
+                "problem": "a live fact without an 'added' version in its history",
+            },
+        ),
+        (
+            [
+                "INSERT INTO fact_versions (fact_id, version, changed_at, change, data)"
+                " VALUES (2, 1, '2030-01-01T00:00:00.000000Z', 'edited', '{}')"
+            ],
             {
                 "check": "history",
                 "table": "facts",
@@ -187,8 +200,11 @@ def test_the_v1_database_checks_clean(run: Run, tmp_path: Path) -> None:
             {"check": "names", "table": "sources", "id": 5, "problem": "answers to no name"},
         ),
         (
-            ["DELETE FROM facts WHERE id = 5"],
-            {"check": "orphan", "table": "fact_versions", "id": 5, "problem": "its fact does not exist"},
+            [
+                "INSERT INTO fact_versions (fact_id, version, changed_at, change, data)"
+                " VALUES (9, 1, '2025-01-01T00:00:00.000000Z', 'added', '{}')"
+            ],
+            {"check": "orphan", "table": "fact_versions", "id": 1, "problem": "its fact does not exist"},
         ),
     ],
     ids=[
@@ -203,6 +219,7 @@ def test_the_v1_database_checks_clean(run: Run, tmp_path: Path) -> None:
         "span-disagrees",
         "impossible-date",
         "tags-not-json",
+        "changed-without-versions",
         "no-added-version",
         "source-without-name",
         "version-without-fact",
@@ -232,7 +249,11 @@ def test_orphans_are_named_once_each(run: Run, filled: Path) -> None:
 
 
 def test_table_output_lists_problems(run: Run, filled: Path) -> None:
-    tamper(filled, "UPDATE facts SET low = 890 WHERE id = 1", "DELETE FROM fact_versions WHERE fact_id = 2")
+    tamper(
+        filled,
+        "UPDATE facts SET low = 890 WHERE id = 1",
+        "UPDATE facts SET updated_at = '2030-01-01T00:00:00.000000Z' WHERE id = 2",
+    )
     result = run("check")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import Run, add
+from conftest import WITH_ADDED_VERSION, Run, add
 from pptrack.values import parse_value, parse_written
 
 PPTRACK = str(Path(sys.executable).parent / "pptrack")
@@ -353,7 +353,7 @@ def test_killed_import_leaves_the_database_as_it_was(tmp_path: Path, db_path: Pa
     proc.wait()
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 1
-    assert conn.execute("SELECT count(*) FROM fact_versions").fetchone()[0] == 1
+    assert conn.execute(WITH_ADDED_VERSION).fetchone()[0] == 1
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WITH_ADDED_VERSION
+
 PPTRACK = shutil.which("pptrack", path=str(Path(sys.executable).parent)) or "pptrack"
 pytestmark = pytest.mark.slow
 
@@ -99,7 +101,7 @@ def test_importers_and_adders_at_once(tmp_path: Path) -> None:
         assert count(db, metric_facts, f"metric-{k}") == 1500
     # every shared name was created exactly once, whoever won the race
     assert count(db, "SELECT count(*) FROM sources") == 9 + 2
-    assert count(db, "SELECT count(*) FROM fact_versions WHERE change = 'added'") == 4 * 1500 + 6
+    assert count(db, WITH_ADDED_VERSION) == 4 * 1500 + 6
     assert integrity(db) == "ok"
 
 

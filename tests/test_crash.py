@@ -16,19 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WITH_ADDED_VERSION
+
 PPTRACK = shutil.which("pptrack", path=str(Path(sys.executable).parent)) or "pptrack"
 pytestmark = pytest.mark.slow
 ROWS = 4000
 
 
 def state(db: Path) -> tuple[str, int, int]:
-    """(integrity check, facts, 'added' versions)."""
+    """(integrity check, facts, facts whose history begins with 'added')."""
     conn = sqlite3.connect(db)
     try:
         return (
             str(conn.execute("PRAGMA integrity_check").fetchone()[0]),
             int(conn.execute("SELECT count(*) FROM facts").fetchone()[0]),
-            int(conn.execute("SELECT count(*) FROM fact_versions WHERE change = 'added'").fetchone()[0]),
+            int(conn.execute(WITH_ADDED_VERSION).fetchone()[0]),
         )
     finally:
         conn.close()

@@ -940,8 +940,9 @@ def datasette_metadata(database: str) -> dict[str, Any]:
                     },
                     "fact_versions": {
                         "title": "History",
-                        "description": "Every version of every fact (added, edited, removed, restored), whole, "
-                        "as JSON in data; nothing is ever lost.",
+                        "description": "Every earlier version of every changed fact (added, edited, removed, "
+                        "restored), whole, as JSON in data; nothing is ever lost. A fact never changed since it "
+                        "was added has none stored here: its one version is the fact itself.",
                     },
                     "metrics": {"description": "What is counted: slug, label, unit and kind."},
                     "metric_names": {"description": "Every name a metric answers to (slug, label, aliases)."},

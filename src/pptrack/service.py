@@ -305,10 +305,8 @@ def store_fact(store: Store, new: NewFact, *, strict: bool, notices: list[str]) 
     existing = store.find_identical(row)
     if existing is not None:
         return store.get_fact(existing), False
-    fact_id = store.insert_fact(row)
-    fact = store.get_fact(fact_id)
-    store.add_version(fact_id, "added", row["created_at"], fact.to_dict())
-    return fact, True
+    fact_id = store.insert_fact(row)  # its history, until it changes, is the fact itself: see store
+    return store.get_fact(fact_id), True
 
 
 def _tags_json(tags: Sequence[str]) -> str:

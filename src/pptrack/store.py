@@ -212,6 +212,23 @@ def fact_from_row(row: sqlite3.Row) -> Fact:
 
 _FACT_JOINS = _FACT_SELECT[_FACT_SELECT.index("FROM facts f") :]
 
+# A number as JSON: SQLite writes a real with 15 digits; the few that need more get 17.
+_SNAPSHOT_NUMBER = (
+    "CASE WHEN typeof({0}) = 'real' AND CAST(CAST({0} AS TEXT) AS REAL) <> {0}"
+    " THEN json(printf('%!.17g', {0})) ELSE {0} END"
+)
+
+
+def _snapshot(updated_at: str) -> str:
+    """SQL: fact `f` as a version of its history stores it (`Fact.to_dict` as JSON), with
+    `updated_at` for its updated_at."""
+    value, low, high = (_SNAPSHOT_NUMBER.format(f"f.{x}") for x in ("value", "low", "high"))
+    return f"""json_object(
+        'id', f.id, 'uid', f.uid, 'metric', m.slug, 'value', {value}, 'low', {low}, 'high', {high},
+        'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
+        'published', f.published, 'source', s.name, 'via', v.name, 'url', f.url, 'quote', f.quote,
+        'note', f.note, 'tags', json(f.tags), 'created_at', f.created_at, 'updated_at', {updated_at})"""
+
 
 def _plain_number(x: str) -> str:
     """SQL: whether number `x` prints in SQLite (json_object, printf's %s) as Python's json
@@ -381,15 +398,20 @@ class Store:
         return str(row[0])
 
     def update_metric(self, metric_id: int, **fields: Any) -> None:
+        if "slug" in fields:  # its facts' versions keep the name they had
+            self.keep_added_versions("f.metric_id = ?", (metric_id,))
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.conn.execute(f"UPDATE metrics SET {sets} WHERE id = ?", (*fields.values(), metric_id))
 
     def update_source(self, source_id: int, **fields: Any) -> None:
+        if "name" in fields:
+            self.keep_added_versions("f.source_id = ? OR f.via_id = ?", (source_id, source_id))
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.conn.execute(f"UPDATE sources SET {sets} WHERE id = ?", (*fields.values(), source_id))
 
     def move_source(self, other_id: int, keep_id: int) -> list[int]:
         """Point every fact and name of source `other_id` at `keep_id`; delete `other_id`."""
+        self.keep_added_versions("f.source_id = ? OR f.via_id = ?", (other_id, other_id))
         moved = [
             r[0]
             for r in self.conn.execute(
@@ -433,6 +455,7 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def update_fact(self, fact_id: int, fields: dict[str, Any]) -> None:
+        self.keep_added_versions("f.id = ?", (fact_id,))
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.conn.execute(f"UPDATE facts SET {sets} WHERE id = ?", (*fields.values(), fact_id))
 
@@ -502,6 +525,22 @@ class Store:
 
     # --- history -----------------------------------------------------------
 
+    # A fact not changed since it was added stores no version: its history is the one 'added'
+    # version, the fact as it is. Its first change (edit, removal, merge, its metric renamed)
+    # stores that version first, whole, so nothing is lost; an import of many facts writes
+    # each of them once rather than twice (100,000 rows: 440 ms less, and a smaller file).
+
+    def keep_added_versions(self, where: str, params: Sequence[Any] = ()) -> None:
+        """Store the 'added' version of each fact `f` matching `where` that stores none yet,
+        before something changes it."""
+        self.conn.execute(
+            f"""INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
+                SELECT f.id, 1, f.created_at, 'added', {_snapshot("f.updated_at")} {_FACT_JOINS}
+                WHERE ({where}) AND NOT EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id)
+                ORDER BY f.id""",
+            params,
+        )
+
     def add_version(self, fact_id: int, change: str, changed_at: str, data: dict[str, Any]) -> None:
         self.conn.execute(
             """INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
@@ -511,9 +550,14 @@ class Store:
         )
 
     def versions(self, fact_id: int) -> list[sqlite3.Row]:
+        """(version, changed_at, change, data JSON) of each version of the fact, oldest first."""
         return self.conn.execute(
-            "SELECT version, changed_at, change, data FROM fact_versions WHERE fact_id = ? ORDER BY version",
-            (fact_id,),
+            f"""SELECT version, changed_at, change, data FROM fact_versions WHERE fact_id = :id
+                UNION ALL
+                SELECT 1, f.created_at, 'added', {_snapshot("f.updated_at")} {_FACT_JOINS}
+                WHERE f.id = :id AND NOT EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = :id)
+                ORDER BY 1""",
+            {"id": fact_id},
         ).fetchall()
 
     # --- timeline and latest (pptrack.timeline) ------------------------------
@@ -730,6 +774,7 @@ class Store:
 
     def update_from_staged(self, line: int, fact_id: int) -> None:
         """Give fact `fact_id` the content of staged row `line` (a newer version of it)."""
+        self.keep_added_versions("f.id = ?", (fact_id,))
         self.conn.execute(
             """UPDATE facts SET (metric_id, value, low, high, qualifier, display, date, date_precision,
                                  date_start, date_end, date_rank, published, source_id, via_id, url, quote,
@@ -790,23 +835,13 @@ class Store:
         )
         for _, sql in rebuild:
             conn.execute(sql)
-        # Numbers as JSON: SQLite writes a real with 15 digits; the few that need more get 17.
-        number = (
-            "CASE WHEN typeof({0}) = 'real' AND CAST(CAST({0} AS TEXT) AS REAL) <> {0}"
-            " THEN json(printf('%!.17g', {0})) ELSE {0} END"
-        )
+        # A row that comes removed, or changed since it was made (updated_at later than
+        # created_at), has more history than the fact as it is: its 'added' version is
+        # stored now (as the fact was made), then the removal.
         conn.execute(
             f"""INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
-               SELECT f.id, 1, f.created_at, 'added', json_object(
-                          'id', f.id, 'uid', f.uid, 'metric', m.slug, 'value', {number.format("f.value")},
-                          'low', {number.format("f.low")}, 'high', {number.format("f.high")},
-                          'qualifier', f.qualifier, 'display', f.display, 'date', f.date,
-                          'date_precision', f.date_precision, 'published', f.published, 'source', s.name,
-                          'via', w.name, 'url', f.url, 'quote', f.quote, 'note', f.note, 'tags', json(f.tags),
-                          'created_at', f.created_at, 'updated_at', f.created_at)
-               FROM facts f JOIN metrics m ON m.id = f.metric_id JOIN sources s ON s.id = f.source_id
-               LEFT JOIN sources w ON w.id = f.via_id
-               WHERE f.id > ? ORDER BY f.id""",
+               SELECT f.id, 1, f.created_at, 'added', {_snapshot("f.created_at")} {_FACT_JOINS}
+               WHERE f.id > ? AND (f.removed_at IS NOT NULL OR f.updated_at <> f.created_at) ORDER BY f.id""",
             (base,),
         )
         conn.execute(
@@ -854,7 +889,8 @@ class Store:
         """Every fact, removed ones too, as plain tuples of EXPORT_COLUMNS in a stable order
         (metric, date order, source, uid), with its metric's kind and whether its history
         is only its 'added' version as it stands (`plain`): such a history need not be
-        written out, import rebuilds it from the fact."""
+        written out, import rebuilds it from the fact (as it does for a fact that stores
+        no version at all)."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
         # Metric by metric (few), so that the facts index gives the date order and only
@@ -867,10 +903,10 @@ class Store:
                       f.date_precision, f.published, s.name, w.name, f.url, f.quote, f.note, f.tags,
                       f.created_at, f.updated_at, f.removed_at,
                       f.created_at = f.updated_at AND f.removed_at IS NULL AND later.id IS NULL
-                      AND first.change = 'added' AND first.changed_at = f.created_at
-                      AND json_extract(first.data, '$.metric') = m.slug
-                      AND json_extract(first.data, '$.source') = s.name
-                      AND json_extract(first.data, '$.via') IS w.name
+                      AND (first.id IS NULL OR (first.change = 'added' AND first.changed_at = f.created_at
+                           AND json_extract(first.data, '$.metric') = m.slug
+                           AND json_extract(first.data, '$.source') = s.name
+                           AND json_extract(first.data, '$.via') IS w.name))
                FROM facts f
                JOIN metrics m ON m.id = f.metric_id
                JOIN sources s ON s.id = f.source_id
@@ -927,9 +963,12 @@ class Store:
         ]
 
     def facts_without_added_version(self) -> list[int]:
-        """Live facts whose history does not begin with 'added'."""
-        sql = """SELECT id FROM facts f WHERE removed_at IS NULL AND NOT EXISTS
-                   (SELECT 1 FROM fact_versions v WHERE v.fact_id = f.id AND v.change = 'added')
+        """Live facts whose history does not begin with 'added': some versions stored, none
+        of them 'added'; or none stored although the fact was changed since it was made."""
+        sql = """SELECT id FROM facts f WHERE removed_at IS NULL AND CASE
+                   WHEN EXISTS (SELECT 1 FROM fact_versions v WHERE v.fact_id = f.id)
+                   THEN NOT EXISTS (SELECT 1 FROM fact_versions v WHERE v.fact_id = f.id AND v.change = 'added')
+                   ELSE f.updated_at <> f.created_at END
                  ORDER BY id"""
         return [int(r[0]) for r in self.conn.execute(sql)]
 
