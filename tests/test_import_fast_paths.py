@@ -4,13 +4,14 @@ exactly what the general paths give."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import Run
+from conftest import Run, add
 from pptrack.errors import BadInput
 from pptrack.values import QUALIFIER_PREFIXES, parse_value, parse_written
 
@@ -104,3 +105,54 @@ def test_ranges_read_fast_are_the_same_ranges_of_the_same_type(a: int, b: int, c
     got = parse_value(written)
     assert got == want
     assert [type(x) for x in (got.value, got.low, got.high)] == [type(x) for x in (want.value, want.low, want.high)]
+
+
+def indexes(db: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # plain rows go straight into an empty database; a row with a note is staged, and so is
+        # every row after it, matched against the facts written before (the second `pp,1`)
+        ("metric,value,date,source,note\npp,1,2021,X,\npp,2,2021,X,\npp,3,2021,X,\npp,4,2021,X,a note\n"
+         "pp,5,2021,X,\npp,1,2021,X,\npp,6,2021,X,\n", 1),
+        # a row like an earlier one ends the straight writing; it is already present
+        ("metric,value,date,source\npp,1,2021,X\npp,2,2021,X\npp,3,2021,X\npp,4,2021,X\npp,1,2021,X\n"
+         "pp,5,2021,X\npp,6,2021,X\n", 1),
+    ],
+    ids=["then-a-full-row", "then-a-repeated-row"],
+)  # fmt: skip
+def test_rows_written_straight_and_staged_keep_file_order(
+    run: Run, run_json, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, present: int
+) -> None:
+    add(run, "other", "1", "2020", "Y")  # the indexes a database has before any import
+    before = indexes(db_path)
+    empty = tmp_path / "empty.db"
+    monkeypatch.setattr("pptrack.io._BATCH", 2)  # rows are written two by two
+    result = run("import", write(tmp_path, text), "--db", str(empty))
+    assert f"imported 6 fact(s); {present} already present; 0 updated" in result.stderr
+    listed = sorted(run_json("list", "--db", str(empty)), key=lambda f: f["id"])
+    assert [(f["id"], f["display"]) for f in listed] == [(n, str(n)) for n in range(1, 7)]
+    assert indexes(empty) == before
+    assert run("check", "--db", str(empty)).exit_code == 0
+
+
+def test_a_bad_row_after_rows_written_straight_leaves_the_database_as_it_was(
+    run: Run, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("metrics", "add", "pp").exit_code == 0  # a database without facts
+    before = indexes(db_path)
+    monkeypatch.setattr("pptrack.io._BATCH", 2)
+    text = "metric,value,date,source\npp,1,2021,X\npp,2,2021,X\npp,3,2021,X\npp,4,2021,X\npp,lots,2021,X\n"
+    result = run("import", write(tmp_path, text))
+    assert result.exit_code == 2 and "line 6, column value: " in result.stderr
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
+    conn.close()
+    assert indexes(db_path) == before

@@ -348,6 +348,27 @@ class _Importer:
         # rows share one, no row repeats an earlier one and that search is skipped. None: some
         # may (a shared hash, or too many rows to keep).
         self.keys: set[int] | None = set()
+        # Into a database without facts, rows of just metric, value, date and source go straight
+        # into `facts` (store.add_plain_facts), its other indexes dropped until the end; while
+        # no two rows may be identical (`keys`) and no row of any other kind came before.
+        self.direct = False
+        self.direct_added = 0
+        self.rebuild: list[str] = []
+        self.stamp = ""
+        self.clock_ms = 0
+
+    def start_direct(self, stamp: str, clock_ms: int) -> None:
+        if self.store.facts_empty():
+            self.direct = True
+            self.stamp, self.clock_ms = stamp, clock_ms
+            self.rebuild = self.store.drop_fact_indexes()
+
+    def end_direct(self) -> None:
+        """Rows are staged from now on; the indexes are back for matching them."""
+        if self.direct:
+            self.direct = False
+            self.store.create_fact_indexes(self.rebuild)
+            self.rebuild = []
 
     def twins_possible(self) -> bool:
         """Whether some live row may be identical to an earlier one of the import."""
@@ -429,7 +450,9 @@ class _Importer:
         if got is None:
             existed = self.store.find_name("metric", name_key(name)) is not None
             try:
-                got = resolve_metric(self.store, name, create=True, strict=self.strict, notices=self.notices)
+                got = resolve_metric(
+                    self.store, name, create=True, strict=self.strict, notices=self.notices, suggest=self.suggest
+                )
             except BadInput as e:
                 got = e.message
             else:
@@ -444,13 +467,21 @@ class _Importer:
         got = self.sources.get(name)
         if got is None:
             try:
-                got = resolve_source(self.store, name, create=True, strict=self.strict, notices=self.notices)
+                got = resolve_source(
+                    self.store, name, create=True, strict=self.strict, notices=self.notices, suggest=self.suggest
+                )
             except BadInput as e:
                 got = e.message
             self.sources[name] = got
         if isinstance(got, str):
             raise BadInput(got)
         return got
+
+    @property
+    def suggest(self) -> bool:
+        """Whether a new name's notice is shown in full (with close matches): the first
+        MAX_REPORTED are; the rest are only counted, so matching them would be wasted."""
+        return len(self.notices) < MAX_REPORTED
 
     def kind(self, metric_id: int, kind: str) -> None:
         if kind not in KINDS:
@@ -620,10 +651,17 @@ class _Importer:
 
     def flush(self) -> None:
         if not self.errors:
-            self.store.stage_values(self.staged_values)
-            self.store.stage_dates(self.staged_dates)
-            self.store.stage_rows(self.staged_rows)
-            self.store.stage_plain_rows(self.plain_rows)
+            store = self.store
+            store.stage_values(self.staged_values)
+            store.stage_dates(self.staged_dates)
+            if self.direct and (self.staged_rows or self.keys is None):
+                self.end_direct()
+            if self.direct:
+                store.add_plain_facts(self.plain_rows, self.stamp, self.clock_ms)
+                self.direct_added += len(self.plain_rows)
+            else:
+                store.stage_rows(self.staged_rows)
+                store.stage_plain_rows(self.plain_rows)
         self.staged_values.clear()
         self.staged_dates.clear()
         self.staged_rows.clear()
@@ -702,8 +740,12 @@ def import_facts(
     try:
         with store.transaction():
             store.import_stage()
+            stamp = now()
+            clock_ms = int(datetime.fromisoformat(stamp).timestamp() * 1000)
+            importer.start_direct(stamp, clock_ms)
             _stage_all(importer, rows, progress)
             importer.fail_if_bad()
+            importer.end_direct()
             twins = store.staged_uid_twins(MAX_REPORTED)
             if twins:
                 raise BadInput(
@@ -713,11 +755,10 @@ def import_facts(
             store.match_staged(by_ids=importer.exact_ids, twins=importer.twins_possible())
             for line, fact_id, updated_at in store.staged_newer():
                 _update(store, line, fact_id, updated_at)
-            stamp = now()
-            store.write_staged(stamp, int(datetime.fromisoformat(stamp).timestamp() * 1000))
+            store.write_staged(stamp, clock_ms)
             _write_histories(store)
             counts = store.staged_counts()
-            result.added = counts.get(None, 0)
+            result.added = counts.get(None, 0) + importer.direct_added
             result.present = counts.get("present", 0)
             result.updated = counts.get("updated", 0)
             store.import_unstage()

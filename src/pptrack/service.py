@@ -36,13 +36,20 @@ class Outcome:
 
 
 def resolve_metric(
-    store: Store, name: str, *, create: bool, strict: bool = False, notices: list[str] | None = None
+    store: Store,
+    name: str,
+    *,
+    create: bool,
+    strict: bool = False,
+    notices: list[str] | None = None,
+    suggest: bool = True,
 ) -> int:
-    """The id of the metric `name` answers to; create it (with a notice) if allowed."""
+    """The id of the metric `name` answers to; create it (with a notice) if allowed. The notice
+    names close matches if `suggest` (an import shows the first 20 notices and counts the rest)."""
     row = store.find_name("metric", name_key(name))
     if row is not None:
         return int(row["id"])
-    matches = close_matches(name, store.all_names("metric"))
+    matches = close_matches(name, store.all_names("metric")) if suggest or not create or strict else []
     if not create or strict:
         hint = "" if not strict else f"; add it first with `pptrack metrics add {slugify(name)}`"
         error = BadInput if strict else NotFound
@@ -55,12 +62,18 @@ def resolve_metric(
 
 
 def resolve_source(
-    store: Store, name: str, *, create: bool, strict: bool = False, notices: list[str] | None = None
+    store: Store,
+    name: str,
+    *,
+    create: bool,
+    strict: bool = False,
+    notices: list[str] | None = None,
+    suggest: bool = True,
 ) -> int:
     row = store.find_name("source", name_key(name))
     if row is not None:
         return int(row["id"])
-    matches = close_matches(name, store.all_names("source"))
+    matches = close_matches(name, store.all_names("source")) if suggest or not create or strict else []
     if not create or strict:
         hint = "" if not strict else f"; add it first with `pptrack sources add {name!r}`"
         error = BadInput if strict else NotFound
