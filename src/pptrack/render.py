@@ -236,7 +236,7 @@ def write_table(
     sizes = [[len(v) if v.isascii() else cell_width(v) for v in values] for values in by_column]
     widths = [max(cell_width(h), max(size, default=0)) for h, size in zip(headers, sizes, strict=True)]
     if _is_terminal(out):
-        styles = [[c.style(v) if c.style else None for v, c in zip(row, columns, strict=True)] for row in raw]
+        styles = _row_styles(raw, columns)
         _terminal_table(by_column, sizes, widths, styles, headers, columns, out, safe_text(title) if title else None)
         return
     if title:
@@ -260,6 +260,18 @@ def _padded(
     ]
 
 
+def _row_styles(rows: list[list[object]], columns: Sequence[Column]) -> dict[int, list[str | None]]:
+    """The styles of the rows that have any, by row: most tables have no styled column."""
+    if not any(c.style for c in columns):
+        return {}
+    styles = {}
+    for r, row in enumerate(rows):
+        row_styles = [c.style(v) if c.style else None for v, c in zip(row, columns, strict=True)]
+        if any(row_styles):
+            styles[r] = row_styles
+    return styles
+
+
 def _is_terminal(out: IO[str]) -> bool:
     try:
         return out.isatty() and os.environ.get("TERM") != "dumb"
@@ -278,7 +290,7 @@ def _terminal_table(
     by_column: list[list[str]],
     sizes: list[list[int]],
     natural: list[int],
-    styles: list[list[str | None]],
+    styles: dict[int, list[str | None]],
     headers: list[str],
     columns: Sequence[Column],
     out: IO[str],
@@ -298,25 +310,25 @@ def _terminal_table(
     widths = _fit(natural, headers, columns, con.width)
     paint = _Painter(con)
     folds = _fit_cells(by_column, sizes, widths, columns)  # row -> column -> the lines of a folded cell
-    styled = {r for r, row in enumerate(styles) if any(row)} if any(c.style for c in columns) else set()
     lines: list[str] = []
     if title:
         lines.append(paint(title, "bold"))
     lines.append(_styled_line(headers, widths, columns, ["bold"] * len(columns), paint))
     lines.append(paint("  ".join("─" * w for w in widths), "dim"))
     plain = ["  ".join(parts).rstrip() for parts in zip(*_padded(by_column, sizes, widths, columns), strict=True)]
-    if not folds and not styled:
+    if not folds and not styles:
         lines.extend(plain)
     else:
+        no_style = [None] * len(columns)
         for r, line in enumerate(plain):
-            if r not in folds and r not in styled:
+            if r not in folds and r not in styles:
                 lines.append(line)
                 continue
             row = [values[r] for values in by_column]
             pieces = [folds.get(r, {}).get(i, [v]) for i, v in enumerate(row)]
             for k in range(max(len(p) for p in pieces)):
                 parts = [p[k] if k < len(p) else "" for p in pieces]
-                lines.append(_styled_line(parts, widths, columns, styles[r], paint))
+                lines.append(_styled_line(parts, widths, columns, styles.get(r, no_style), paint))
     file = con.file
     file.write("\n".join(lines) + "\n")
     file.flush()
