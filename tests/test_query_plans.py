@@ -1,8 +1,10 @@
 """The queries behind `latest`, `timeline METRIC --since` and `diff-sources` go through
-indexes: on a million facts a scan of the facts table is what makes a command slow.
+indexes: on a million facts a scan of the facts table is what makes a command slow, and
+reading rows scattered over it (a page each) is what makes it slower than it need be.
 
 Each command's statements are captured as SQLite runs them (with their parameters) and
-their `EXPLAIN QUERY PLAN` is read: no step may read the facts table in full.
+their `EXPLAIN QUERY PLAN` is read: no step may read the facts table in full, and the
+table of `latest` and the figures `diff-sources` compares come from an index alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import pytest
 from conftest import Run, add
 from pptrack.compare import diff_sources
 from pptrack.store import Store, open_db
-from pptrack.timeline import latest, timelines
+from pptrack.timeline import latest, latest_figures, timelines
+
+LIVE_INDEX = "facts_live_by_metric_source_date"  # m004
 
 
 @pytest.fixture
@@ -68,10 +72,38 @@ def test_no_full_scan_of_facts(store: Store, name: str, action: Callable[[Store]
     assert not any(scans.values()), f"{name} scans the facts table: {scans}"
 
 
-def test_the_latest_probe_uses_the_metric_source_index(store: Store) -> None:
-    found = [s for s in statements(store, lambda: latest(store)) if "facts" in s]
-    plan = " ".join(row[3] for s in found for row in store.conn.execute("EXPLAIN QUERY PLAN " + s))
-    assert "facts_by_metric_source_date" in plan
+def plan_of(store: Store, action: Callable[[], object]) -> list[str]:
+    """Each step of the plans of the statements on facts that `action` runs."""
+    found = [s for s in statements(store, action) if "facts" in s]
+    assert found, "no statement read facts"
+    return [row[3] for s in found for row in store.conn.execute("EXPLAIN QUERY PLAN " + s)]
+
+
+def fact_steps(plan: list[str]) -> list[str]:
+    """The steps that read facts (under any alias): SCAN or SEARCH of the table or an index of it."""
+    return [p for p in plan if p.split()[:2] in (["SEARCH", "f"], ["SEARCH", "g"], ["SEARCH", "facts"])]
+
+
+@pytest.mark.parametrize(
+    "name, action",
+    [
+        ("latest (table)", lambda s: latest_figures(s)),
+        ("latest METRIC (table)", lambda s: latest_figures(s, "political-prisoners")),
+        ("diff-sources METRIC", lambda s: diff_sources(s, "political-prisoners")),
+        ("diff-sources METRIC --by via", lambda s: diff_sources(s, "political-prisoners", by="via")),
+        ("diff-sources METRIC --source", lambda s: diff_sources(s, "political-prisoners", sources=["Viasna", "EU"])),
+    ],
+)
+def test_only_the_live_facts_index_is_read(store: Store, name: str, action: Callable[[Store], object]) -> None:
+    steps = fact_steps(plan_of(store, lambda: action(store)))
+    assert steps, f"{name} read no facts"
+    assert all(f"USING COVERING INDEX {LIVE_INDEX} " in p for p in steps), f"{name} reads the facts table: {steps}"
+
+
+def test_latest_with_whole_facts_reads_each_fact_once_by_id(store: Store) -> None:
+    """json, csv: the probes as for the table, then each fact found read by its id."""
+    steps = fact_steps(plan_of(store, lambda: latest(store)))
+    assert [p for p in steps if LIVE_INDEX not in p] == ["SEARCH f USING INTEGER PRIMARY KEY (rowid=?)"]
 
 
 def test_since_narrows_the_date_index(store: Store) -> None:

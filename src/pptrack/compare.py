@@ -181,7 +181,8 @@ class Comparison:
 
 
 def rows_by_period(figures: Iterable[Sequence[Any]], period: str, names: Mapping[Any, str] | None = None) -> list[Row]:
-    """One row per period with each source's latest figure in it; `figures` come in date order.
+    """One row per period with each source's latest figure in it; each source's `figures`
+    come in date order (the sources' may interleave or follow one another).
 
     They are Figures, or tuples laid out as Figures but with a key in place of the source
     name, which `names` maps to the name: only the latest are made into Figures.

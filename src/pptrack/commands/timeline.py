@@ -10,6 +10,8 @@ import typer
 from .options import FACT_FIELDS, DayFirst, DbOption, Format, FormatOption, MonthFirst, day_order, opened, tell
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ..timeline import Latest, TimelineRow
 
 # Changes are written with an ASCII minus, as numbers are everywhere else (format_number,
@@ -202,43 +204,53 @@ def latest(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The current figure of each metric, its age, and what the other sources last said."""
-    from ..render import col, write_records, write_table
-    from ..timeline import as_of_day
-    from ..timeline import latest as latest_figures
+    from ..timeline import as_of_day, latest_figures
 
     day = as_of_day(as_of, dayfirst=day_order(dayfirst, monthfirst))
+    if fmt is not Format.table:
+        _write_latest_data(db, metric, day, fmt)
+        return
     with opened(db, write=False) as store:
-        items = latest_figures(store, metric, as_of=day)
-    if not items and fmt is Format.table:
+        groups = latest_figures(store, metric, as_of=day)
+    if not groups:
         tell(["no facts match"])
         return
-    if fmt is Format.table:
-        # A row for the current figure, then a row for each other source's latest below it.
-        columns = [
-            col("metric", wide=True),
-            col("date"),
-            col("value", right=True),
-            col("source", wide=True),
-            col("via", wide=True),
-            col("days old", right=True),
+    from ..render import col, write_table
+
+    # A row for the current figure, then a row for each other source's latest below it.
+    columns = [
+        col("metric", wide=True),
+        col("date"),
+        col("value", right=True),
+        col("source", wide=True),
+        col("via", wide=True),
+        col("days old", right=True),
+    ]
+    rows: list[list[object]] = [
+        [
+            f.metric if i == 0 else "",
+            f.date,
+            f.display,
+            f.source,
+            "" if f.via is None else f.via,  # text cells, which write_table takes as they are
+            str(f.age_days),
         ]
-        rows = [
-            [
-                item.current.fact.metric if i == 0 else "",
-                d.fact.date,
-                d.fact.display,
-                d.fact.source,
-                d.fact.via,
-                d.age_days,
-            ]
-            for item in items
-            for i, d in enumerate([item.current, *item.others])
-        ]
-        terminal_width = _terminal_width()
-        if terminal_width is not None and _table_width(_needed_widths(columns, rows)) - COLUMN_GAP > terminal_width:
-            _drop_column(columns, rows, 4)  # via: names fold, and JSON, csv and a pipe keep it
-        write_table(rows, columns)
-        return
+        for group in groups
+        for i, f in enumerate(group)
+    ]
+    terminal_width = _terminal_width()
+    if terminal_width is not None and _table_width(_needed_widths(columns, rows)) - COLUMN_GAP > terminal_width:
+        _drop_column(columns, rows, 4)  # via: names fold, and JSON, csv and a pipe keep it
+    write_table(rows, columns)
+
+
+def _write_latest_data(db: Path | None, metric: str | None, day: date, fmt: Format) -> None:
+    """`latest` as json, jsonl (each figure a whole fact), csv or tsv."""
+    from ..render import write_records
+    from ..timeline import latest
+
+    with opened(db, write=False) as store:
+        items = latest(store, metric, as_of=day)
     if fmt in (Format.json, Format.jsonl):
         records = [item.to_dict() for item in items]
     else:

@@ -1,0 +1,54 @@
+"""`latest` as a table is read from an index without whole facts, and as data with them:
+both give the same figures, in the same order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from conftest import Run, add
+
+
+def table_cells(text: str) -> list[list[str]]:
+    """The cells of a plain table, cut where its header's dashes are."""
+    lines = text.splitlines()
+    spans = [m.span() for m in re.finditer(r"-+", lines[1])]
+    return [[line[a : (b if i < len(spans) - 1 else None)].strip() for i, (a, b) in enumerate(spans)] for line in lines]
+
+
+def test_the_table_shows_the_figures_the_json_gives(run: Run, run_json: Callable[..., Any]) -> None:
+    add(run, "prisoners", "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
+    add(run, "prisoners", "nearly 1,200", "2025-08", "Viasna", "--via", "People In Need")
+    add(run, "prisoners", "nearly 1,400", "2024-05-21", "EU")
+    add(run, "prisoners", "888", "2021", "human-rights organisations")
+    add(run, "prisoners", "over 1,000", "2025-09", "People In Need")
+    gone = add(run, "prisoners", "1,500", "2025-09-30", "EU")
+    assert run("rm", str(gone["id"])).exit_code == 0  # removed: EU's latest is the 2024 figure again
+    add(run, "prisoners", "2,000", "2026-01-01", "Viasna")  # after the as-of date
+    add(run, "released", "52", "2025-09-11", "Viasna")
+    add(run, "released", "16", "2025-09-11", "EU")
+    add(run, "died", "7", "2024", "Viasna")
+
+    result = run("latest", "--as-of", "2025-10-30")
+    assert result.exit_code == 0, result.stderr
+    header, _, *rows = table_cells(result.stdout)
+    assert header == ["metric", "date", "value", "source", "via", "days old"]
+
+    expected = []
+    for item in run_json("latest", "--as-of", "2025-10-30"):
+        for i, f in enumerate([item, *item["others"]]):
+            expected.append(
+                [
+                    item["metric"] if i == 0 else "",
+                    f["date"],
+                    f["display"],
+                    f["source"],
+                    f["via"] or "",
+                    str(f["age_days"]),
+                ]
+            )
+    assert rows == expected
+    assert [r[0] for r in rows if r[0]] == ["died", "prisoners", "released"]
+    assert ["2024-05-21", "nearly 1,400", "EU", "", "527"] in [r[1:] for r in rows]
+    assert rows[1] == ["prisoners", "2025-09", "over 1,000", "People In Need", "", "30"]
