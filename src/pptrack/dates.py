@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from .errors import BadInput
 from .models import PRECISIONS, FactDate
@@ -15,9 +15,6 @@ ACCEPTED = (
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d+)")
 _YEAR_FIRST = re.compile(r"(\d{4})([./])(\d{1,2})\2(\d{1,2})")
-_MONTHS = {
-    name: i for i in range(1, 13) for name in {calendar.month_name[i].lower(), calendar.month_abbr[i].lower()}
-} | {"sept": 9}
 _TOKEN = re.compile(r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[,/-]")
 _FILLERS = {"of", "the", ",", "-", "/"}
 
@@ -90,6 +87,17 @@ def _real(y: int, m: int, d: int) -> bool:
     return True
 
 
+@cache
+def _months() -> dict[str, int]:
+    """Month names and abbreviations by number; made on first use: only dates written in
+    words need them, and calendar costs every command that reads a date to import."""
+    import calendar
+
+    return {
+        name: i for i in range(1, 13) for name in {calendar.month_name[i].lower(), calendar.month_abbr[i].lower()}
+    } | {"sept": 9}
+
+
 def _words(s: str) -> FactDate:
     # Check every token before dateutil sees the text: dateutil reads
     # "7H2UWUUU" as today, and a date tracker must never guess.
@@ -99,11 +107,12 @@ def _words(s: str) -> FactDate:
     years: list[str] = []
     days: list[str] = []
     months: list[str] = []
+    month_names = _months()
     for t in tokens:
         if t in _FILLERS:
             continue
         word = t.rstrip(".")
-        if word in _MONTHS:
+        if word in month_names:
             months.append(word)
         elif t[0].isdigit():
             digits = re.match(r"\d+", t).group()  # type: ignore[union-attr]
@@ -147,8 +156,8 @@ def make_date(year: int, month: int | None = None, day: int | None = None) -> Fa
         if month is None:
             start, end, iso, precision = date(year, 1, 1), date(year, 12, 31), f"{year:04d}", "year"
         elif day is None:
-            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
-            start, end = date(year, month, 1), date(year, month, last)
+            start = date(year, month, 1)
+            end = date(year, 12, 31) if month == 12 else date(year, month + 1, 1) - timedelta(days=1)
             iso, precision = f"{year:04d}-{month:02d}", "month"
         else:
             start = end = date(year, month, day)

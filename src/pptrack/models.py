@@ -1,10 +1,16 @@
-"""Plain frozen records passed between the layers of pptrack."""
+"""Plain frozen records passed between the layers of pptrack.
+
+The small records are NamedTuples: each frozen dataclass costs about 1 ms to create
+when the module is imported (its methods are compiled from generated source), and
+every command imports this module; a NamedTuple costs a tenth of that. Fact stays a
+dataclass (code and tests build new facts from old with `dataclasses.replace`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,8 +42,7 @@ FACT_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(NamedTuple):
     """A value as written, read as the interval it stands for.
 
     `low`/`high` are None where the interval is open to infinity. Which ends
@@ -74,8 +79,7 @@ def _below(a: Interval, b: Interval) -> bool:
     return a.low == b.high and not a.open_low and not b.open_high
 
 
-@dataclass(frozen=True)
-class FactDate:
+class FactDate(NamedTuple):
     """A date at the precision it was written: `iso` is `2025-08` for a month."""
 
     iso: str
@@ -148,13 +152,12 @@ class Fact:
 _FACT_ATTRIBUTES = (*FACT_FIELDS, "removed")
 
 
-@dataclass(frozen=True)
-class Metric:
+class Metric(NamedTuple):
     slug: str
     label: str
     unit: str | None
     kind: str
-    aliases: tuple[str, ...] = field(default_factory=tuple)
+    aliases: tuple[str, ...] = ()
     facts: int = 0
 
     def to_dict(self) -> dict[str, object]:
@@ -168,10 +171,9 @@ class Metric:
         }
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     name: str
-    aliases: tuple[str, ...] = field(default_factory=tuple)
+    aliases: tuple[str, ...] = ()
     url: str | None = None
     facts: int = 0
 

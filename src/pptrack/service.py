@@ -7,28 +7,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .dates import parse_date, precision_rank
 from .errors import BadInput, NotFound
-from .models import KINDS, Fact, FactDate, Interval, Metric, Source
+from .models import KINDS, Fact, Metric, Source
 from .names import clean_name, close_matches, did_you_mean, name_key, slugify
 from .store import FactFilter, Store
-from .values import parse_value
+
+if TYPE_CHECKING:
+    from .models import FactDate, Interval
+
+# Start-up: the records here are NamedTuples (see models), and parsing (dates, values) is
+# imported by the use cases that read what the user wrote: a listing never loads it.
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-@dataclass
-class Outcome:
+class Outcome(NamedTuple):
     """What a use case did: the facts it touched and what the user should be told."""
 
-    facts: list[Fact] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    facts: list[Fact]
+    notices: list[str]
     created: bool = True
 
 
@@ -226,6 +228,8 @@ def _value_fields(interval: Interval, written: str) -> dict[str, Any]:
 
 
 def _date_fields(d: FactDate) -> dict[str, Any]:
+    from .dates import precision_rank
+
     return {
         "date": d.iso,
         "date_precision": d.precision,
@@ -239,8 +243,7 @@ def _optional_text(value: str | None) -> str | None:
     return value if value else None
 
 
-@dataclass
-class NewFact:
+class NewFact(NamedTuple):
     """A fact as the user wrote it, checked but not yet stored."""
 
     metric: str
@@ -252,7 +255,7 @@ class NewFact:
     url: str | None = None
     quote: str | None = None
     note: str | None = None
-    tags: list[str] = field(default_factory=list)
+    tags: Sequence[str] = ()
     published: str | None = None
     uid: str | None = None
     created_at: str | None = None
@@ -274,6 +277,9 @@ def read_fact(
     dayfirst: bool | None = None,
 ) -> NewFact:
     """Parse everything the user wrote; raise BadInput before anything is written."""
+    from .dates import parse_date
+    from .values import parse_value
+
     clean_name(metric, "metric")
     clean_name(source, "source")
     if via:
@@ -329,13 +335,12 @@ def _tags_json(tags: Sequence[str]) -> str:
 
 
 def add_fact(store: Store, new: NewFact, *, strict: bool = False) -> Outcome:
-    out = Outcome()
+    notices: list[str] = []
     with store.transaction():
-        fact, out.created = store_fact(store, new, strict=strict, notices=out.notices)
-    if not out.created:
-        out.notices.append(f"an identical fact is stored already as #{fact.id}; nothing added")
-    out.facts.append(fact)
-    return out
+        fact, created = store_fact(store, new, strict=strict, notices=notices)
+    if not created:
+        notices.append(f"an identical fact is stored already as #{fact.id}; nothing added")
+    return Outcome([fact], notices, created)
 
 
 def parse_fact_id(text: str) -> int:
@@ -352,8 +357,7 @@ def get_fact(store: Store, fact_id: int) -> Fact:
     return store.get_fact(fact_id)
 
 
-@dataclass
-class ListQuery:
+class ListQuery(NamedTuple):
     metric: str | None = None
     sources: Sequence[str] = ()
     via: str | None = None
@@ -368,12 +372,21 @@ def fact_filter(store: Store, q: ListQuery, *, newest_first: bool) -> FactFilter
     """Turn what the user wrote into a filter; unknown names fail with close matches."""
     if q.limit is not None and q.limit < 0:
         raise BadInput(f"--limit must be 0 or more, not {q.limit}")
+    metric_id = resolve_metric(store, q.metric, create=False) if q.metric else None
+    source_ids = [resolve_source(store, s, create=False) for s in q.sources]
+    via_id = resolve_source(store, q.via, create=False) if q.via else None
+    since = until = None
+    if q.since or q.until:  # dates are parsed (and their module imported) only when given
+        from .dates import parse_date
+
+        since = parse_date(q.since, dayfirst=q.dayfirst).start.isoformat() if q.since else None
+        until = parse_date(q.until, dayfirst=q.dayfirst).end.isoformat() if q.until else None
     return FactFilter(
-        metric_id=resolve_metric(store, q.metric, create=False) if q.metric else None,
-        source_ids=[resolve_source(store, s, create=False) for s in q.sources],
-        via_id=resolve_source(store, q.via, create=False) if q.via else None,
-        since=parse_date(q.since, dayfirst=q.dayfirst).start.isoformat() if q.since else None,
-        until=parse_date(q.until, dayfirst=q.dayfirst).end.isoformat() if q.until else None,
+        metric_id=metric_id,
+        source_ids=source_ids,
+        via_id=via_id,
+        since=since,
+        until=until,
         tag=q.tag,
         limit=q.limit,
         newest_first=newest_first,
@@ -395,8 +408,7 @@ def facts_by_id(store: Store, ids: Sequence[int]) -> dict[int, Fact]:
     return store.facts_by_id(ids)
 
 
-@dataclass
-class Changes:
+class Changes(NamedTuple):
     """An edit: None leaves a field alone; "" clears a text field."""
 
     value: str | None = None
@@ -411,7 +423,7 @@ class Changes:
     published: str | None = None
 
     def empty(self) -> bool:
-        return all(v is None for v in vars(self).values())
+        return all(v is None for v in self)
 
 
 def edit_fact(
@@ -422,6 +434,9 @@ def edit_fact(
             "nothing to change: give at least one of --value, --metric, --date, --source, "
             "--via, --url, --quote, --note, --tag, --published"
         )
+    from .dates import parse_date
+    from .values import parse_value
+
     fields: dict[str, Any] = {}
     if ch.value is not None:
         fields.update(_value_fields(parse_value(ch.value), ch.value))
@@ -434,28 +449,26 @@ def edit_fact(
             fields[name] = _optional_text(getattr(ch, name))
     if ch.tags is not None:
         fields["tags"] = _tags_json(read_tags(ch.tags))
-    out = Outcome(created=False)
+    notices: list[str] = []
     with store.transaction():
         before = store.get_fact(fact_id)
         if ch.metric is not None:
-            fields["metric_id"] = resolve_metric(store, ch.metric, create=True, strict=strict, notices=out.notices)
+            fields["metric_id"] = resolve_metric(store, ch.metric, create=True, strict=strict, notices=notices)
         if ch.source is not None:
-            fields["source_id"] = resolve_source(store, ch.source, create=True, strict=strict, notices=out.notices)
+            fields["source_id"] = resolve_source(store, ch.source, create=True, strict=strict, notices=notices)
         if ch.via is not None:
             fields["via_id"] = (
-                resolve_source(store, ch.via, create=True, strict=strict, notices=out.notices) if ch.via else None
+                resolve_source(store, ch.via, create=True, strict=strict, notices=notices) if ch.via else None
             )
         current = store.fact_row(fact_id)
         if all(current[k] == v for k, v in fields.items()):
-            out.notices.append(f"fact #{fact_id} already reads so; nothing changed")
-            out.facts.append(before)
-            return out
+            notices.append(f"fact #{fact_id} already reads so; nothing changed")
+            return Outcome([before], notices, created=False)
         fields["updated_at"] = now()
         store.update_fact(fact_id, fields)
         after = store.get_fact(fact_id)
         store.add_version(fact_id, "edited", fields["updated_at"], after.to_dict())
-    out.facts.append(after)
-    return out
+    return Outcome([after], notices, created=False)
 
 
 def remove_fact(store: Store, fact_id: int) -> Outcome:

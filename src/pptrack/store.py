@@ -7,10 +7,9 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import DatabaseProblem, NotFound
 from .migrations import SCHEMA_VERSION, migrate
@@ -177,8 +176,7 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return backup
 
 
-@dataclass
-class FactFilter:
+class FactFilter(NamedTuple):  # a NamedTuple, not a dataclass: cheaper to create at start-up (see models)
     metric_id: int | None = None
     source_ids: Sequence[int] = ()
     via_id: int | None = None
@@ -334,11 +332,13 @@ def _filtered(select: str, flt: FactFilter) -> tuple[str, list[Any]]:
     return sql, params
 
 
-@dataclass
 class Store:
-    conn: sqlite3.Connection
-    path: Path
-    notices: list[str] = field(default_factory=list)
+    """An open database: the connection, its file, and what opening it told the user."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, notices: list[str] | None = None) -> None:
+        self.conn = conn
+        self.path = path
+        self.notices = notices if notices is not None else []
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

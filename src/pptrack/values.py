@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from .errors import BadInput
 from .models import Interval
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+# decimal is imported by the functions that need it: the common shapes (`_common`) and
+# whole numbers (`format_number`) are read and written without it, and `add` does not load it.
 
 ACCEPTED = (
     'write a number with an optional qualifier, e.g. 888, 1,189, "nearly 1,400", '
@@ -125,7 +131,7 @@ NUMBER_WORDS = frozenset(_ONES) | frozenset(_TEENS) | frozenset(_TENS) | {"hundr
 QUALIFIER_PREFIXES: tuple[tuple[str, str], ...] = tuple(_PREFIXES)
 QUALIFIER_SUFFIXES: tuple[tuple[str, str], ...] = tuple(_SUFFIXES)
 MULTIPLIER_WORDS: tuple[str, ...] = tuple(_MULTIPLIERS)
-_MAX = Decimal(10) ** 15  # beyond this a float no longer holds every integer
+_MAX = 10**15  # beyond this a float no longer holds every integer
 
 
 # A written value in the common shapes ("1,400", "nearly 1,400", "~250", "1,200-1,400") is
@@ -163,6 +169,8 @@ def _common(text: str) -> Interval | None:
     digits = digits.replace(",", "")
     n = int(digits)
     if qualifier not in _WHOLE:
+        from decimal import Decimal
+
         return _interval(Decimal(n), rounding_unit(Decimal(n)), qualifier)
     # Whole numbers in whole arithmetic: the same interval as values._interval gives
     # (n < 10**15, so n ± 0.5 is exact as a float), without Decimal.
@@ -273,6 +281,8 @@ def _interval(n: Decimal, u: Decimal, qualifier: str) -> Interval:
 
 def parse_number(s: str) -> tuple[Decimal, Decimal]:
     """A bare number (numerals or words) and its rounding unit."""
+    from decimal import Decimal
+
     m = _NUMERAL.fullmatch(s)
     if m is not None:
         digits = m.group("int").replace(",", "").replace(" ", "")
@@ -294,6 +304,8 @@ def parse_number(s: str) -> tuple[Decimal, Decimal]:
 
 def rounding_unit(n: Decimal) -> Decimal:
     """The place of the last non-zero digit: 1,400 → 100; 1,189 → 1; 2.5 → 0.1; 0 → 1."""
+    from decimal import Decimal
+
     if n == 0:
         return Decimal(1)
     exponent = n.normalize().as_tuple().exponent
@@ -302,6 +314,8 @@ def rounding_unit(n: Decimal) -> Decimal:
 
 
 def _parse_words(s: str) -> Decimal:
+    from decimal import Decimal
+
     words = [w for w in re.split(r"[\s-]+", s) if w and w != "and"]
     if not words or any(w not in NUMBER_WORDS and w != "a" for w in words):
         raise _Unreadable("")
@@ -354,6 +368,10 @@ def format_number(x: float | int | None) -> str:
         return ""
     if isinstance(x, float) and x.is_integer():
         x = int(x)
+    if isinstance(x, int):  # as Decimal writes it, without importing decimal
+        return format(x, ",")
+    from decimal import Decimal, InvalidOperation
+
     try:
         return format(Decimal(repr(x)) if isinstance(x, float) else Decimal(x), ",")
     except InvalidOperation:  # pragma: no cover - only finite numbers are stored

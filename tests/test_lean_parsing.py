@@ -1,0 +1,31 @@
+"""What start-up trimming replaced, held to what it replaced: month ends without calendar,
+whole numbers written without decimal."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pptrack.dates import make_date
+from pptrack.values import format_number
+
+
+@given(st.integers(1, 9999), st.integers(1, 12))
+def test_a_month_spans_what_calendar_says(year: int, month: int) -> None:
+    d = make_date(year, month)
+    assert (d.iso, d.precision) == (f"{year:04d}-{month:02d}", "month")
+    assert (d.start, d.end) == (date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+
+@given(st.integers(-(10**18), 10**18))
+def test_whole_numbers_are_written_as_decimal_writes_them(n: int) -> None:
+    assert format_number(n) == format(Decimal(n), ",")
+    assert format_number(float(n)) == format(Decimal(int(float(n))), ",")
+
+
+def test_numbers_with_a_fraction_still_go_through_decimal() -> None:
+    assert [format_number(x) for x in (2.5, -211.25, 1e-05, 1234567.5)] == ["2.5", "-211.25", "0.00001", "1,234,567.5"]
