@@ -52,11 +52,12 @@ class Column:
     right: bool = False  # numbers are right-aligned
     wide: bool = False  # long text: folded on a terminal rather than kept on one line
     style: Callable[[object], str | None] | None = None  # a cell's rich style on a terminal, from its value
+    key: str | None = None  # the record's key when `get` is r.get(key): a column is then read without a call a cell
 
 
 def col(header: str, key: str | None = None, **kw: Any) -> Column:
     name = key or header
-    return Column(header, lambda r: r.get(name), **kw)
+    return Column(header, lambda r: r.get(name), key=name, **kw)
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
@@ -130,7 +131,8 @@ def write_records(
         names = list(fields or (records[0].keys() if records else []))
         write_delimited(names, ([r.get(n) for n in names] for r in records), fmt, out=out)
     else:
-        write_table([[c.get(r) for c in columns] for r in records], columns, out=out, title=title)
+        by_column = [[r.get(c.key) for r in records] if c.key else list(map(c.get, records)) for c in columns]
+        _write_columns(by_column, columns, out, title)
 
 
 def write_delimited(
@@ -174,15 +176,27 @@ def lines_to_redo(lines: Sequence[tuple[str | None, int]], fmt: str, cells: int)
         return redo
     delimiter = "," if fmt == "csv" else "\t"
     made = [line for line, _ in lines if line is not None]
-    text = "\n".join(made)  # the usual case, a clean listing, checked in one go at C speed
-    if text.count(delimiter) == (cells - 1) * len(made) and text.count("\n") == len(made) - 1:
-        if _plain_cells(text, delimiter):
-            return redo
+    if plain_block("\n".join(made), len(made), fmt, cells):  # the usual case, checked in one go at C speed
+        return redo
     return [
         key
         for line, key in lines
         if line is None or line.count(delimiter) != cells - 1 or "\n" in line or not _plain_cells(line, delimiter)
     ]
+
+
+def plain_block(text: str, lines: int, fmt: str, cells: int) -> bool:
+    """Whether `lines` lines made by SQLite, joined by newlines into `text` (Store.fact_block),
+    are written as they are: always in json and jsonl; in csv and tsv when each line has its
+    `cells` and no cell needs quoting or escaping (see `lines_to_redo`)."""
+    if fmt in ("json", "jsonl"):
+        return True
+    delimiter = "," if fmt == "csv" else "\t"
+    return (
+        text.count(delimiter) == (cells - 1) * lines
+        and text.count("\n") == max(lines - 1, 0)
+        and _plain_cells(text, delimiter)
+    )
 
 
 def _plain_cells(text: str, delimiter: str) -> bool:
@@ -220,19 +234,40 @@ def write_lines(
     (out or sys.stdout).write("".join(chunks))
 
 
+def write_block(text: str, lines: int, fmt: str, *, fields: Sequence[str], out: IO[str] | None = None) -> None:
+    """What `write_lines` writes for `lines` lines that are all written as they are (`plain_block`),
+    given joined into one text (Store.fact_block: by ",\n" in json, by newlines otherwise).
+    Written in pieces: a listing's text is megabytes, and each copy of it costs a fresh process
+    its memory again."""
+    out = out or sys.stdout
+    if fmt in ("json", "jsonl"):
+        if fmt == "json":
+            out.write("[\n" if lines else "[]\n")
+        if lines:
+            out.write(_json_safe(text))
+            out.write("\n]\n" if fmt == "json" else "\n")
+        return
+    writer, _ = _csv_writers(fmt, out)
+    writer.writerow([csv_cell(h) for h in fields])
+    if lines:
+        out.write(text)
+        out.write("\n")
+
+
 def write_table(
     rows: Iterable[Sequence[object]], columns: Sequence[Column], *, out: IO[str] | None = None, title: str | None = None
 ) -> None:
     """A table: fitted to the width on a terminal (styled), plain aligned text elsewhere (never cut)."""
-    out = out or sys.stdout
     raw = [list(row) for row in rows]
-    # The usual cell, printable text, is taken as it is without a call (a table of 10,000 facts
-    # has 100,000 cells); safe_text and cell_width give the same for it.
-    cells = [[v if type(v) is str and v.isprintable() else safe_text(v) for v in row] for row in raw]
+    by_column = [list(values) for values in zip(*raw, strict=True)] if raw else [[] for _ in columns]
+    _write_columns(by_column, columns, out or sys.stdout, title)
+
+
+def _write_columns(raw: list[list[object]], columns: Sequence[Column], out: IO[str], title: str | None) -> None:
+    """The table of `write_table` from its cells column by column: a listing of 10,000 facts
+    is 100,000 cells, and whole-column list comprehensions cost a third of a loop over each cell."""
+    by_column = [_text_column(values) for values in raw]
     headers = [safe_text(c.header) for c in columns]  # source names become headers: user text
-    # Column by column: a listing of 10,000 facts is 100,000 cells, and whole-column list
-    # comprehensions cost a third of a loop over each cell.
-    by_column = [list(values) for values in zip(*cells, strict=True)] if cells else [[] for _ in columns]
     sizes = [[len(v) if v.isascii() else cell_width(v) for v in values] for values in by_column]
     widths = [max(cell_width(h), max(size, default=0)) for h, size in zip(headers, sizes, strict=True)]
     if _is_terminal(out):
@@ -260,15 +295,28 @@ def _padded(
     ]
 
 
-def _row_styles(rows: list[list[object]], columns: Sequence[Column]) -> dict[int, list[str | None]]:
-    """The styles of the rows that have any, by row: most tables have no styled column."""
-    if not any(c.style for c in columns):
-        return {}
-    styles = {}
-    for r, row in enumerate(rows):
-        row_styles = [c.style(v) if c.style else None for v, c in zip(row, columns, strict=True)]
-        if any(row_styles):
-            styles[r] = row_styles
+def _text_column(values: list[object]) -> list[str]:
+    """A column's cells as printable text (safe_text). The usual column, all printable text,
+    is checked in one go and taken as it is; one of whole numbers (ids) is written by str."""
+    kinds = set(map(type, values))
+    if kinds == {str} and "".join(values).isprintable():  # type: ignore[arg-type]
+        return values  # type: ignore[return-value]
+    if kinds == {int}:
+        return [str(v) for v in values]
+    return [v if type(v) is str and v.isprintable() else safe_text(v) for v in values]
+
+
+def _row_styles(raw: list[list[object]], columns: Sequence[Column]) -> dict[int, list[str | None]]:
+    """The styles of the rows that have any, by row (from the cells column by column): most
+    tables have no styled column."""
+    styled = [(i, list(map(c.style, raw[i]))) for i, c in enumerate(columns) if c.style]
+    styles: dict[int, list[str | None]] = {}
+    for r in range(len(raw[0]) if styled else 0):
+        if any(column[r] for _, column in styled):
+            row: list[str | None] = [None] * len(columns)
+            for i, column in styled:
+                row[i] = column[r]
+            styles[r] = row
     return styles
 
 
