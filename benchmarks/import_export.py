@@ -20,16 +20,29 @@ from pathlib import Path
 from common import Report, tool
 from generate import write_csv
 
-# The baseline: read the CSV and insert it, typed, in one transaction; no checking at all.
+# The baseline: read the CSV and insert it in one transaction, typed as the issue measured
+# it ("0.46 s with typed parsing"): a number where the value is one (commas allowed), an ISO
+# date where the date is one, else the text as written; no checking beyond that.
 EXECUTEMANY = """
 import csv, sqlite3, sys
+from datetime import date
+def number(text):
+    try:
+        return int(text.replace(",", ""))
+    except ValueError:
+        return text
+def day(text):
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return text
 conn = sqlite3.connect(sys.argv[2], isolation_level=None)
-conn.execute("CREATE TABLE facts (metric TEXT NOT NULL, value TEXT NOT NULL, date TEXT NOT NULL, source TEXT NOT NULL)")
+conn.execute("CREATE TABLE facts (metric TEXT NOT NULL, value NOT NULL, date TEXT NOT NULL, source TEXT NOT NULL)")
 conn.execute("BEGIN")
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
     rows = csv.reader(f)
     next(rows)
-    conn.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)", ((m, number(v), day(d), s) for m, v, d, s in rows))
 conn.execute("COMMIT")
 """
 
