@@ -448,7 +448,11 @@ class _Painter:
 
 
 def _styled_line(
-    parts: Sequence[str], widths: Sequence[int], columns: Sequence[Column], styles: Sequence[str | None], paint: Any
+    parts: Sequence[str],
+    widths: Sequence[int],
+    columns: Sequence[Column],
+    styles: Sequence[str | None],
+    paint: Callable[[str, str], str],
 ) -> str:
     """One line of cells, each in its style, padded to its column, the line's trailing
     white space taken off (styled or not, as rich's Text.rstrip does)."""
