@@ -191,4 +191,13 @@ def root(
 
 
 def main() -> None:
-    app()
+    """The `pptrack` command."""
+    try:
+        app()
+    finally:
+        # The process ends next, and what it made need not be collected: without this,
+        # Python's exit runs a last garbage collection through every object of every
+        # module loaded (Typer's, pptrack's), 8 ms of a 60 ms `pptrack --version` here.
+        import gc
+
+        gc.freeze()

@@ -404,6 +404,12 @@ def list_fact_lines(store: Store, q: ListQuery, fmt: str) -> list[tuple[str | No
     return store.fact_lines(fact_filter(store, q, newest_first=True), fmt)
 
 
+def list_fact_block(store: Store, q: ListQuery, fmt: str) -> tuple[str, int] | None:
+    """The lines of `list_fact_lines` joined into one text by SQLite, and how many; None if
+    Python must write a line (see Store.fact_block)."""
+    return store.fact_block(fact_filter(store, q, newest_first=True), fmt)
+
+
 def facts_by_id(store: Store, ids: Sequence[int]) -> dict[int, Fact]:
     return store.facts_by_id(ids)
 

@@ -260,7 +260,7 @@ _FACT_JSON_SELECT = f"""SELECT CASE WHEN {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL} THE
     'id', f.id, 'uid', f.uid, 'metric', m.slug, 'value', f.value, 'low', f.low, 'high', f.high,
     'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
     'published', f.published, 'source', s.name, 'via', v.name, 'url', f.url, 'quote', f.quote, 'note', f.note,
-    'tags', {_TAGS_JSON}, 'created_at', f.created_at, 'updated_at', f.updated_at) END, f.id
+    'tags', {_TAGS_JSON}, 'created_at', f.created_at, 'updated_at', f.updated_at) END AS line, f.id
 {_FACT_JOINS}"""
 # The cells a user or an article wrote (uid, display, names, url, quote, note, tags joined by ';'):
 # render.lines_to_redo finds the lines where one needs quoting or escaping against a formula.
@@ -284,7 +284,7 @@ def _fact_line_select(delimiter: str) -> str:
         [f"coalesce(instr({c}, char(0)), 0) = 0" for c in cells if c not in _FACT_CHECKED and c != _FACT_TAGS_JOINED]
         + [_TAGS_NO_NUL]
     )
-    return f"SELECT CASE WHEN {_PLAIN_NUMBERS} AND {no_nul} THEN {line} END, f.id\n{_FACT_JOINS}"
+    return f"SELECT CASE WHEN {_PLAIN_NUMBERS} AND {no_nul} THEN {line} END AS line, f.id\n{_FACT_JOINS}"
 
 
 # Cells checked on input: numbers, the slug, qualifier, dates, precision and timestamps.
@@ -516,13 +516,31 @@ class Store:
         jsonl, csv or tsv), made by SQLite, as `render.write_records` writes its
         `Fact.to_dict` (csv and tsv: before quoting and escaping, see render.lines_to_redo);
         None where a number would print otherwise. `facts_by_id` gives those to Python."""
-        if fmt in ("json", "jsonl"):
-            select = _FACT_JSON_SELECT
-        else:
-            select = _fact_line_select("," if fmt == "csv" else "\t")
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        return cursor.execute(*_filtered(select, flt)).fetchall()
+        return cursor.execute(*_filtered(self._line_select(fmt), flt)).fetchall()
+
+    def fact_block(self, flt: FactFilter, fmt: str) -> tuple[str, int] | None:
+        """The lines of `fact_lines` joined by SQLite into one text (by ",\n" in json, by
+        newlines in the other formats), and how many there are: no Python string and tuple
+        a line (10,000 facts: 10 ms less). None if a line is one SQLite cannot make (then
+        `fact_lines` says which), or the text is longer than SQLite makes one (a gigabyte).
+
+        The subquery's ORDER BY gives group_concat its rows in order: SQLite runs an
+        ordered subquery of an aggregate as a co-routine and never flattens it."""
+        sql, params = _filtered(self._line_select(fmt), flt)
+        separator = ",\n" if fmt == "json" else "\n"
+        try:
+            text, count, made = self.conn.execute(
+                f"SELECT group_concat(line, ?), count(*), count(line) FROM ({sql})", [separator, *params]
+            ).fetchone()
+        except sqlite3.DataError:  # SQLITE_TOOBIG
+            return None
+        return (text or "", count) if made == count else None
+
+    @staticmethod
+    def _line_select(fmt: str) -> str:
+        return _FACT_JSON_SELECT if fmt in ("json", "jsonl") else _fact_line_select("," if fmt == "csv" else "\t")
 
     def facts_by_id(self, ids: Sequence[int]) -> dict[int, Fact]:
         found: dict[int, Fact] = {}

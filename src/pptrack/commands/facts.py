@@ -85,12 +85,20 @@ def list_(
 
     query = service.ListQuery(metric, source or [], via, since, until, tag, limit, day_order(dayfirst, monthfirst))
     if fmt is not Format.table:  # data formats: lines made by SQLite, no Fact built for most
-        from ..render import lines_to_redo, write_lines
+        from ..render import lines_to_redo, plain_block, write_block, write_lines
 
         with opened(db, write=False) as store:
-            lines = service.list_fact_lines(store, query, fmt.value)
-            others = service.facts_by_id(store, lines_to_redo(lines, fmt.value, len(FACT_FIELDS)))
-        write_lines(lines, {i: f.to_dict() for i, f in others.items()}, fmt.value, fields=FACT_FIELDS)
+            # The usual listing in one text made by SQLite; csv quotes most ("1,400"), so it
+            # goes line by line, as does any listing with a line Python must write.
+            block = service.list_fact_block(store, query, fmt.value) if fmt is not Format.csv else None
+            if block is None or not plain_block(*block, fmt.value, len(FACT_FIELDS)):
+                block = None
+                lines = service.list_fact_lines(store, query, fmt.value)
+                others = service.facts_by_id(store, lines_to_redo(lines, fmt.value, len(FACT_FIELDS)))
+        if block is not None:
+            write_block(*block, fmt.value, fields=FACT_FIELDS)
+        else:
+            write_lines(lines, {i: f.to_dict() for i, f in others.items()}, fmt.value, fields=FACT_FIELDS)
         return
     with opened(db, write=False) as store:
         facts = service.list_facts(store, query)
