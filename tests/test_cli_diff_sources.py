@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Run, add
-from test_startup import heavy_modules
+from test_startup import HEAVY, loaded_modules
 
 PP = "political-prisoners"
 
@@ -321,5 +321,5 @@ def test_source_names_are_printed_as_text(run: Run) -> None:
 def test_diff_sources_starts_lean(run: Run, db_path: Path) -> None:
     add(run, PP, "5", "2025-08", "A")
     add(run, PP, "6", "2025-08", "B")
-    assert heavy_modules("diff-sources", PP, "--db", str(db_path)) == set()
-    assert heavy_modules("diff-sources", PP, "--format", "json", "--db", str(db_path)) == set()
+    assert loaded_modules(HEAVY, "diff-sources", PP, "--db", str(db_path)) == set()
+    assert loaded_modules(HEAVY, "diff-sources", PP, "--format", "json", "--db", str(db_path)) == set()

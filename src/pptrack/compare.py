@@ -44,7 +44,7 @@ def period_key(label: str) -> tuple[str, int]:
     return label, 2
 
 
-def consistent(intervals: Iterable[Interval]) -> bool:
+def consistent(intervals: Iterable[Interval | Figure]) -> bool:
     """Whether the figures can all be true at once: every two of them overlap.
 
     On a line that is the same as one point lying in all of them, so it is enough to
@@ -84,6 +84,8 @@ def spread(values: Iterable[float]) -> float | int | None:
     return _plain(_exact(max(found)) - _exact(min(found)))
 
 
+# The records are NamedTuples: a frozen dataclass costs a millisecond to define at import and
+# 2 µs to make (a comparison of 50 sources makes 1,225 pairs), a NamedTuple a tenth.
 class Figure(NamedTuple):
     """One fact as the comparison needs it; `source` is its column (who counted or who published)."""
 
@@ -100,9 +102,15 @@ class Figure(NamedTuple):
     def interval(self) -> Interval:
         return Interval(self.value, self.low, self.high, self.qualifier)
 
+    # A Figure is read as its interval without making one (a comparison of a million facts
+    # tests 5,000 of them): Interval's own ends and overlap rule, which read only value,
+    # low, high and qualifier, serve it as they are.
+    open_low = Interval.open_low
+    open_high = Interval.open_high
+    overlaps = Interval.overlaps
 
-@dataclass(frozen=True)
-class Row:
+
+class Row(NamedTuple):
     """One period: each source's latest figure in it, their spread, and whether all can be true."""
 
     period: str
@@ -113,7 +121,7 @@ class Row:
     @classmethod
     def of(cls, period: str, figures: dict[str, Figure]) -> Row:
         found = figures.values()
-        return cls(period, figures, spread(f.value for f in found), consistent(f.interval for f in found))
+        return cls(period, figures, spread(f.value for f in found), consistent(found))
 
     @property
     def values(self) -> dict[str, float | int | None]:
@@ -129,8 +137,7 @@ class Row:
         }
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     """Two sources over the periods both reported: how far apart, and which reads higher."""
 
     a: str
@@ -200,28 +207,34 @@ def rows_by_period(figures: Iterable[Sequence[Any]], period: str, names: Mapping
         if names is None:
             rows.append(Row.of(label, {key: Figure._make(f) for key, f in kept.items()}))
         else:
-            rows.append(Row.of(label, {names[key]: Figure(names[key], *f[1:]) for key, f in kept.items()}))
+            rows.append(Row.of(label, {names[key]: Figure._make((names[key], *f[1:])) for key, f in kept.items()}))
     return rows
 
 
 def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
     """Every two sources, in column order, over the periods both reported."""
     # Exact arithmetic on integers: every value scaled by the same power of ten.
-    exact = {f.value: _exact(f.value) for r in rows for f in r.figures.values()}
+    # Only fractions need Decimal to be scaled exactly; whole numbers are exact as they are.
+    values = {f.value for r in rows for f in r.figures.values()}
+    exact = {v: _exact(v) for v in values if type(v) is not int}
     places = max((-int(d.as_tuple().exponent) for d in exact.values()), default=0)
     scale = 10 ** max(places, 0)
-    scaled = {v: int(d * scale) for v, d in exact.items()}
-    by_source: dict[str, dict[int, int]] = {s: {} for s in sources}
+    scaled = {v: int(exact[v] * scale) if v in exact else v * scale for v in values}
+    # Each source's value in each period (None where it reported none), by period index: a
+    # list is read faster than a dict (1,225 pairs of 130 periods: 15 -> 10 ms).
+    by_source: dict[str, list[int | None]] = {s: [None] * len(rows) for s in sources}
     for index, r in enumerate(rows):
         for name, f in r.figures.items():
-            if name in by_source:
-                by_source[name][index] = scaled[f.value]
+            column = by_source.get(name)
+            if column is not None:
+                column[index] = scaled[f.value]
+    reported = {s: [(k, x) for k, x in enumerate(column) if x is not None] for s, column in by_source.items()}
     pairs = []
     for a, b in combinations(sources, 2):
-        va, vb = by_source[a], by_source[b]
-        # Over a's periods that b has too (no set built: 1,225 pairs of a few dozen periods each);
-        # sorted: the signs are counted by bisection.
-        diffs = sorted([x - vb[k] for k, x in va.items() if k in vb])
+        vb = by_source[b]
+        # Over a's periods that b has too; sorted: the signs are counted by bisection.
+        diffs = [x - vb[k] for k, x in reported[a] if vb[k] is not None]  # type: ignore[operator]
+        diffs.sort()
         n = len(diffs)
         mean = _plain(Decimal(sum(diffs)) / (n * scale)) if n else None
         pairs.append(Pair(a, b, n, mean, n - bisect_right(diffs, 0), bisect_left(diffs, 0)))
