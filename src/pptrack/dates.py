@@ -13,9 +13,10 @@ ACCEPTED = (
     "write e.g. 2024-05-21, 2025-08, 2021, May 21, 2024, 21 May 2024, August 2025, 21.05.2025, today or yesterday"
 )
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d+)")
-_YEAR_FIRST = re.compile(r"(\d{4})([./])(\d{1,2})\2(\d{1,2})")
-_TOKEN = re.compile(r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[,/-]")
+# Compiled on first use (re caches them): most dates are ISO.
+_NUMERIC = r"(\d{1,2})([./-])(\d{1,2})\2(\d+)"
+_YEAR_FIRST = r"(\d{4})([./])(\d{1,2})\2(\d{1,2})"
+_TOKEN = r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[,/-]"
 _FILLERS = {"of", "the", ",", "-", "/"}
 
 
@@ -49,10 +50,10 @@ def _parse(s: str, dayfirst: bool | None, today: date) -> FactDate:
     if m:
         y, mo, d = (int(g) if g else None for g in m.groups())
         return make_date(y, mo, d)  # type: ignore[arg-type]
-    m = _YEAR_FIRST.fullmatch(s)
+    m = re.fullmatch(_YEAR_FIRST, s)
     if m:
         return make_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
-    m = _NUMERIC.fullmatch(s)
+    m = re.fullmatch(_NUMERIC, s)
     if m:
         return _numeric(int(m.group(1)), int(m.group(3)), m.group(4), dayfirst)
     return _words(s)
@@ -101,7 +102,7 @@ def _months() -> dict[str, int]:
 def _words(s: str) -> FactDate:
     # Check every token before dateutil sees the text: dateutil reads
     # "7H2UWUUU" as today, and a date tracker must never guess.
-    tokens = _TOKEN.findall(s)
+    tokens = re.findall(_TOKEN, s)
     if "".join(tokens) != s.replace(" ", ""):
         raise _Unreadable("")
     years: list[str] = []

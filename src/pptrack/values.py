@@ -79,8 +79,10 @@ _SUFFIXES: list[tuple[str, str]] = [
     ("or so", "approx"),
 ]
 
-_SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007]+")
-_NUMERAL = re.compile(
+# Patterns of the full grammar, compiled on first use (re caches them): the common shapes
+# (`_FAST_VALUE`) are all `add` usually reads, and compiling costs start-up.
+_SPACES = r"[\s\u00a0\u2009\u202f\u2007]+"
+_NUMERAL = (
     r"(?P<sign>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?P<frac>\.\d+)?"
     r"(?:\s*(?P<mult>k|thousand|mn|million|bn|billion))?"
 )
@@ -148,14 +150,14 @@ _FAST_VALUE = re.compile(
 )
 _QUALIFIER_OF = dict(_PREFIXES)
 # And a range of two such numerals joined by a hyphen ("1,200-1,400").
-_FAST_RANGE = re.compile(f"({_WHOLE_NUMERAL})-({_WHOLE_NUMERAL})")
+_FAST_RANGE = f"({_WHOLE_NUMERAL})-({_WHOLE_NUMERAL})"
 
 
 def _common(text: str) -> Interval | None:
     """`text` read when it has one of the common shapes, else None."""
     m = _FAST_VALUE.fullmatch(text)
     if m is None:
-        r = _FAST_RANGE.fullmatch(text)
+        r = re.fullmatch(_FAST_RANGE, text)
         if r is None:
             return None
         a, b = int(r.group(1).replace(",", "")), int(r.group(2).replace(",", ""))
@@ -200,7 +202,7 @@ def parse_written(text: str) -> Interval:
     """`parse_value` through the whole grammar, common shapes included."""
     if not isinstance(text, str) or len(text) > 200:
         raise BadInput(f"cannot read value: too long; {ACCEPTED}")
-    s = _SPACES.sub(" ", text).strip().lower().replace("\u2212", "-")
+    s = re.sub(_SPACES, " ", text).strip().lower().replace("\u2212", "-")
     if not s:
         raise BadInput(f"the value is empty; {ACCEPTED}")
     try:
@@ -283,7 +285,7 @@ def parse_number(s: str) -> tuple[Decimal, Decimal]:
     """A bare number (numerals or words) and its rounding unit."""
     from decimal import Decimal
 
-    m = _NUMERAL.fullmatch(s)
+    m = re.fullmatch(_NUMERAL, s)
     if m is not None:
         digits = m.group("int").replace(",", "").replace(" ", "")
         if len(digits) > 16:
