@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..errors import ExitCode
-from .options import DbOption, Format, FormatOption, opened, tell
+from .options import DbOption, Format, FormatOption, collection_paused, opened, tell
 
 if TYPE_CHECKING:
     from ..compare import Comparison, Pair, Row
@@ -47,10 +47,11 @@ def diff_sources(
     """Sources side by side: each one's latest figure per period, the spread, and whether they can all be true."""
     from ..compare import diff_sources as compare
 
-    with opened(db, write=False) as store:
-        comparison = compare(store, metric, sources=source or [], period=period.value, by=by.value)
-    tell(comparison.notices)
-    _write(comparison, fmt)
+    with collection_paused():
+        with opened(db, write=False) as store:
+            comparison = compare(store, metric, sources=source or [], period=period.value, by=by.value)
+        tell(comparison.notices)
+        _write(comparison, fmt)
     conflicts = comparison.conflicts
     if fail_on_conflict and conflicts:
         periods = ", ".join(r.period for r in conflicts)
@@ -107,15 +108,16 @@ def _write_tables(c: Comparison) -> None:
     if len(c.sources) < 2:
         return
 
-    def how_often(p: Pair) -> str:
-        if p.higher is None:
-            return f"each {p.a_higher} of {p.n}" if p.a_higher else "equal"
-        return f"{p.a_higher if p.higher == p.a else p.b_higher} of {p.n}"
+    def row(p: Pair) -> list[object]:
+        higher = p.higher
+        if higher is None:
+            how_often = f"each {p.a_higher} of {p.n}" if p.a_higher else "equal"
+        else:
+            how_often = f"{p.a_higher if higher == p.a else p.b_higher} of {p.n}"
+        return [p.a, p.b, p.n, format_number(_rounded(p.mean_diff)), higher or "", how_often]
 
     # Pairs that never reported in the same period are left out of the table (JSON keeps them: n is 0).
-    pairs: list[list[object]] = [
-        [p.a, p.b, p.n, format_number(_rounded(p.mean_diff)), p.higher or "", how_often(p)] for p in c.pairs if p.n
-    ]
+    pairs = [row(p) for p in c.pairs if p.n]
     if not pairs:
         return
     blank_line()

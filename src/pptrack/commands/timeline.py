@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .options import FACT_FIELDS, DayFirst, DbOption, Format, FormatOption, MonthFirst, day_order, opened, tell
+from .options import (
+    FACT_FIELDS,
+    DayFirst,
+    DbOption,
+    Format,
+    FormatOption,
+    MonthFirst,
+    collection_paused,
+    day_order,
+    opened,
+    tell,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -204,9 +215,15 @@ def latest(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The current figure of each metric, its age, and what the other sources last said."""
+    day_first = day_order(dayfirst, monthfirst)
+    with collection_paused():
+        _latest(metric, as_of, day_first, db, fmt)
+
+
+def _latest(metric: str | None, as_of: str | None, dayfirst: bool | None, db: Path | None, fmt: Format) -> None:
     from ..timeline import as_of_day, latest_figures
 
-    day = as_of_day(as_of, dayfirst=day_order(dayfirst, monthfirst))
+    day = as_of_day(as_of, dayfirst=dayfirst)
     if fmt is not Format.table:
         _write_latest_data(db, metric, day, fmt)
         return
