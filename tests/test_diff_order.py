@@ -3,10 +3,14 @@ the live-facts index, which needs no sort): rows and pairs are the same as from 
 
 from __future__ import annotations
 
+from fractions import Fraction
+from itertools import combinations
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pptrack.compare import Figure, compare_pairs, rows_by_period
+from pptrack.compare import Figure, Row, compare_pairs, rows_by_period
+from pptrack.models import number
 from pptrack.values import parse_value
 
 RANK = {4: 0, 7: 1, 10: 2}  # year, month, day: the coarser first on a tie
@@ -59,3 +63,52 @@ def test_the_latest_of_a_source_in_a_period_wins_whatever_comes_between() -> Non
     ]
     [row] = rows_by_period(by_source, "month")
     assert {name: f.display for name, f in row.figures.items()} == {"A": "1,100", "B": "over 900"}
+
+
+def pairs_one_by_one(rows: list[Row], sources: list[str]) -> list[tuple[str, str, int, object, int, int]]:
+    """What compare_pairs gives, worked out pair by pair in exact fractions."""
+    out = []
+    for a, b in combinations(sources, 2):
+        shared = [(r.figures[a].value, r.figures[b].value) for r in rows if a in r.figures and b in r.figures]
+        diffs = [Fraction(repr(x)) - Fraction(repr(y)) for x, y in shared]
+        mean = None if not diffs else number(float(sum(diffs) / len(diffs)))
+        out.append((a, b, len(diffs), mean, sum(d > 0 for d in diffs), sum(d < 0 for d in diffs)))
+    return out
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C", "D", "E"]),
+            st.integers(1, 9),
+            st.one_of(
+                st.integers(-3, 3), st.integers(-(10**12), 10**12), st.sampled_from([2.5, -0.25, 0.1, 1e9 + 0.5])
+            ),
+        ),
+        max_size=60,
+    ),
+    st.permutations(["A", "B", "C", "D", "E"]),
+    st.integers(0, 5),
+)
+def test_pairs_period_by_period_are_the_pairs_one_by_one(
+    facts: list[tuple[str, int, int | float]], order: list[str], left_out: int
+) -> None:
+    rows = rows_by_period([Figure(s, f"2025-{m:02d}", "month", v, v, v, "exact", str(v)) for s, m, v in facts], "month")
+    sources = order[left_out:]  # a source left out of the columns is left out of the pairs
+    found = [(p.a, p.b, p.n, p.mean_diff, p.a_higher, p.b_higher) for p in compare_pairs(rows, sources)]
+    assert found == pairs_one_by_one(rows, sources)
+
+
+def test_a_tie_reads_higher_for_neither() -> None:
+    rows = rows_by_period(
+        [figure(s, "2025-08", v) for s, v in [("A", "5"), ("B", "5"), ("C", "4"), ("D", "6")]], "month"
+    )
+    pairs = {(p.a, p.b): (p.a_higher, p.b_higher) for p in compare_pairs(rows, ["A", "B", "C", "D"])}
+    assert pairs == {
+        ("A", "B"): (0, 0),
+        ("A", "C"): (1, 0),
+        ("A", "D"): (0, 1),
+        ("B", "C"): (1, 0),
+        ("B", "D"): (0, 1),
+        ("C", "D"): (0, 1),
+    }

@@ -211,7 +211,14 @@ def rows_by_period(figures: Iterable[Sequence[Any]], period: str, names: Mapping
 
 
 def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
-    """Every two sources, in column order, over the periods both reported."""
+    """Every two sources, in column order, over the periods both reported.
+
+    Gathered period by period rather than pair by pair (1,225 pairs of 130 periods are
+    100,000 pairs of figures, 13 ms of Python one by one; 5,000 figures are 4 ms): each
+    source keeps, for every other source at once, the sum of its own values over the
+    periods both reported and how many of them it read higher, as fields of bits of one
+    integer (adding two such integers adds every field at once); a pair reads its fields out.
+    """
     # Exact arithmetic on integers: every value scaled by the same power of ten.
     # Only fractions need Decimal to be scaled exactly; whole numbers are exact as they are.
     values = {f.value for r in rows for f in r.figures.values()}
@@ -219,24 +226,43 @@ def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
     places = max((-int(d.as_tuple().exponent) for d in exact.values()), default=0)
     scale = 10 ** max(places, 0)
     scaled = {v: int(exact[v] * scale) if v in exact else v * scale for v in values}
-    # Each source's value in each period (None where it reported none), by period index: a
-    # list is read faster than a dict (1,225 pairs of 130 periods: 15 -> 10 ms).
-    by_source: dict[str, list[int | None]] = {s: [None] * len(rows) for s in sources}
-    for index, r in enumerate(rows):
-        for name, f in r.figures.items():
-            column = by_source.get(name)
-            if column is not None:
-                column[index] = scaled[f.value]
-    reported = {s: [(k, x) for k, x in enumerate(column) if x is not None] for s, column in by_source.items()}
+    column = {s: i for i, s in enumerate(sources)}
+    # Values shifted up by `offset` are never negative, so that fields never borrow from each other.
+    offset = max((abs(v) for v in scaled.values()), default=0) + 1
+    # Field widths: a sum of a's (value + offset) over the periods b reported too; a count of periods.
+    sum_bits = (len(rows) * 2 * offset).bit_length() + 1
+    count_bits = len(rows).bit_length() + 1
+    sum_one = [1 << (sum_bits * i) for i in range(len(sources))]
+    count_one = [1 << (count_bits * i) for i in range(len(sources))]
+    reported = [0] * len(sources)  # each source's periods, a bit each
+    sums = [0] * len(sources)
+    higher = [0] * len(sources)  # for each other source, the periods where this one read higher
+    for k, r in enumerate(rows):
+        present = sorted((scaled[f.value], column[name]) for name, f in r.figures.items() if name in column)
+        everyone = sum(sum_one[i] for _, i in present)
+        below = 0  # the sources whose value is below the one at hand, as count fields
+        tied: list[int] = []  # equal values: neither reads higher than the other
+        last = None
+        for value, i in present:
+            if value != last:
+                below += sum(count_one[t] for t in tied)
+                tied, last = [], value
+            tied.append(i)
+            reported[i] |= 1 << k
+            sums[i] += (value + offset) * everyone
+            higher[i] += below
+    sum_mask, count_mask = (1 << sum_bits) - 1, (1 << count_bits) - 1
     pairs = []
-    for a, b in combinations(sources, 2):
-        vb = by_source[b]
-        # Over a's periods that b has too; the signs counted without sorting (a sort costs more).
-        diffs = [x - vb[k] for k, x in reported[a] if vb[k] is not None]  # type: ignore[operator]
-        n = len(diffs)
-        mean = _plain(Decimal(sum(diffs)) / (n * scale)) if n else None
-        b_higher = len([d for d in diffs if d < 0])
-        pairs.append(Pair(a, b, n, mean, n - b_higher - diffs.count(0), b_higher))
+    for (ia, a), (ib, b) in combinations(enumerate(sources), 2):
+        n = (reported[ia] & reported[ib]).bit_count()
+        if not n:
+            pairs.append(Pair(a, b, 0, None, 0, 0))
+            continue
+        # The offsets cancel: both fields hold n of them.
+        diff = ((sums[ia] >> (sum_bits * ib)) & sum_mask) - ((sums[ib] >> (sum_bits * ia)) & sum_mask)
+        a_higher = (higher[ia] >> (count_bits * ib)) & count_mask
+        b_higher = (higher[ib] >> (count_bits * ia)) & count_mask
+        pairs.append(Pair(a, b, n, _plain(Decimal(diff) / (n * scale)), a_higher, b_higher))
     return pairs
 
 
