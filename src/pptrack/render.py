@@ -237,21 +237,17 @@ def write_lines(
 def write_block(text: str, lines: int, fmt: str, *, fields: Sequence[str], out: IO[str] | None = None) -> None:
     """What `write_lines` writes for `lines` lines that are all written as they are (`plain_block`),
     given joined into one text (Store.fact_block: by ",\n" in json, by newlines otherwise).
-    Written in pieces: a listing's text is megabytes, and each copy of it costs a fresh process
-    its memory again."""
-    out = out or sys.stdout
+    One write, as `write_lines` makes: a reader that goes away early (`| head`) meets it alike."""
     if fmt in ("json", "jsonl"):
-        if fmt == "json":
-            out.write("[\n" if lines else "[]\n")
-        if lines:
-            out.write(_json_safe(text))
-            out.write("\n]\n" if fmt == "json" else "\n")
-        return
-    writer, _ = _csv_writers(fmt, out)
-    writer.writerow([csv_cell(h) for h in fields])
-    if lines:
-        out.write(text)
-        out.write("\n")
+        if not lines:
+            whole = "[]\n" if fmt == "json" else ""
+        else:
+            whole = "".join(("[\n", _json_safe(text), "\n]\n") if fmt == "json" else (_json_safe(text), "\n"))
+    else:
+        chunks = _Chunks()
+        _csv_writers(fmt, chunks)[0].writerow([csv_cell(h) for h in fields])
+        whole = "".join((*chunks, text, "\n") if lines else chunks)
+    (out or sys.stdout).write(whole)
 
 
 def write_table(
