@@ -6,7 +6,7 @@ Functions here take a Store or plain figures, return models, and never print.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -186,28 +186,22 @@ class Comparison:
         }
 
 
-def rows_by_period(figures: Iterable[Sequence[Any]], period: str, names: Mapping[Any, str] | None = None) -> list[Row]:
+def rows_by_period(figures: Iterable[Sequence[Any]], period: str) -> list[Row]:
     """One row per period with each source's latest figure in it; each source's `figures`
-    come in date order (the sources' may interleave or follow one another).
-
-    They are Figures, or tuples laid out as Figures but with a key in place of the source
-    name, which `names` maps to the name: only the latest are made into Figures.
+    come in date order (the sources' may interleave or follow one another). They are
+    Figures, or tuples laid out as Figures: only the latest are made into Figures.
     """
-    latest: dict[str, dict[Any, Sequence[Any]]] = {}
+    latest: dict[str, dict[str, Sequence[Any]]] = {}
     labels: dict[str, str] = {}  # many facts share a date (which, as ISO text, holds its precision)
     for f in figures:
         label = labels.get(f[1])
         if label is None:
             label = labels[f[1]] = period_of(f[1], f[2], period)
         latest.setdefault(label, {})[f[0]] = f
-    rows = []
-    for label in sorted(latest, key=period_key):
-        kept = latest[label]
-        if names is None:
-            rows.append(Row.of(label, {key: Figure._make(f) for key, f in kept.items()}))
-        else:
-            rows.append(Row.of(label, {names[key]: Figure._make((names[key], *f[1:])) for key, f in kept.items()}))
-    return rows
+    return [
+        Row.of(label, {name: Figure._make(f) for name, f in latest[label].items()})
+        for label in sorted(latest, key=period_key)
+    ]
 
 
 def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
@@ -284,10 +278,9 @@ def diff_sources(
     metric_id = resolve_metric(store, metric, create=False)
     picked = list(dict.fromkeys(resolve_source(store, s, create=False) for s in sources))
     by_via = by == "via"
-    found = store.comparison_facts(metric_id, by_via=by_via, group_ids=picked)
-    names = store.source_names(list({*picked, *(r[0] for r in found)}))
-    rows = rows_by_period(found, period, names)
+    rows = rows_by_period(store.comparison_facts(metric_id, by_via=by_via, group_ids=picked), period)
     if picked:
+        names = store.source_names(picked)
         columns = tuple(names[i] for i in picked)
     else:
         columns = tuple(sorted({n for r in rows for n in r.figures}, key=lambda n: (name_key(n), n)))
