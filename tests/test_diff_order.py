@@ -9,9 +9,10 @@ from itertools import combinations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pptrack.commands.compare import mean_text
 from pptrack.compare import Figure, Row, compare_pairs, rows_by_period
 from pptrack.models import number
-from pptrack.values import parse_value
+from pptrack.values import format_number, parse_value
 
 RANK = {4: 0, 7: 1, 10: 2}  # year, month, day: the coarser first on a tie
 
@@ -112,3 +113,12 @@ def test_a_tie_reads_higher_for_neither() -> None:
         ("B", "D"): (0, 1),
         ("C", "D"): (0, 1),
     }
+
+
+means = st.builds(lambda total, n: total / n, st.integers(-(10**15), 10**15), st.integers(1, 500))
+
+
+@given(st.one_of(means, st.floats(-1e15, 1e15, allow_nan=False), st.integers(-(10**16), 10**16), st.none()))
+def test_a_mean_is_shown_to_one_decimal_as_format_number_writes_it(x: float | int | None) -> None:
+    expected = format_number(None if x is None else round(x, 1))
+    assert mean_text(x) == expected

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -44,6 +43,8 @@ def clean_name(name: str, what: str) -> str:
 
 def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """Existing names that look like `name`, best first."""
+    import difflib  # here, not at the top: 1 ms of every command that looks a name up, needed only for a new one
+
     by_key: dict[str, str] = {}
     for c in candidates:
         by_key.setdefault(name_key(c), c)
