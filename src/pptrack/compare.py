@@ -5,7 +5,6 @@ Functions here take a Store or plain figures, return models, and never print.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -46,22 +45,17 @@ def period_key(label: str) -> tuple[str, int]:
 def consistent(intervals: Iterable[Interval | Figure]) -> bool:
     """Whether the figures can all be true at once: every two of them overlap.
 
-    On a line that is the same as one point lying in all of them, so it is enough to
-    test the two tightest ends: the highest lower end against the lowest upper end
-    (an open end is the tighter on a tie).
+    On a line that is the same as one point lying in all of them: the highest lower end
+    must lie below the lowest upper end, or be that end with every interval closed there.
     """
-    tightest_low = tightest_high = None
-    low_end = high_end = None
-    for i in intervals:
-        low = (-math.inf if i.low is None else i.low, i.open_low)
-        if low_end is None or low > low_end:
-            tightest_low, low_end = i, low
-        high = (math.inf if i.high is None else i.high, not i.open_high)
-        if high_end is None or high < high_end:
-            tightest_high, high_end = i, high
-    if tightest_low is None or tightest_high is None:
+    found = list(intervals)
+    low = max([i.low for i in found if i.low is not None], default=None)
+    high = min([i.high for i in found if i.high is not None], default=None)
+    if low is None or high is None or low < high:
         return True
-    return tightest_low.overlaps(tightest_high)
+    if low > high:
+        return False
+    return not any(i.open_low for i in found if i.low == low) and not any(i.open_high for i in found if i.high == high)
 
 
 def _exact(x: float) -> Decimal:
