@@ -1,10 +1,10 @@
 """Commands on the names facts use: `metrics ...` and `sources ...`."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated, Optional
 
+# No `from __future__ import annotations`: Typer would compile and evaluate the
+# signatures twice a run (see commands/facts.py).
 import typer
 
 from .options import DbOption, Format, FormatOption, opened

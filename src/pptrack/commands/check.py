@@ -1,7 +1,7 @@
 """`pptrack check`: verify a database and list what is wrong with it."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Typer would compile and evaluate the
+# signatures twice a run (see commands/facts.py).
 import typer
 
 from ..errors import ExitCode

@@ -1,7 +1,7 @@
 """`pptrack extract`: the figures in an article as candidates, to read, review or add as facts."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Typer would compile and evaluate the
+# signatures twice a run (see commands/facts.py).
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -77,7 +77,7 @@ def _read(file: str) -> bytes:
         raise BadInput(f"cannot read {file!r}: {e.strerror or e}; give a text file or - for stdin") from None
 
 
-def _write_candidates(found: list[Candidate], fmt: Format) -> None:
+def _write_candidates(found: "list[Candidate]", fmt: Format) -> None:
     from ..extract import CANDIDATE_FIELDS
     from ..render import col, write_records
 
@@ -103,7 +103,7 @@ def _summary(stored: Any, left: int) -> str:
     return text + f"; {left} left"
 
 
-def _review(found: list[Candidate], metrics: list[Metric]) -> tuple[list[Candidate], list[Candidate]]:
+def _review(found: "list[Candidate]", metrics: "list[Metric]") -> "tuple[list[Candidate], list[Candidate]]":
     """Ask for each candidate: accept (a), skip (s) or change its metric (m) to one that exists
     (an empty answer skips it). Answers come from stdin; when it runs out, the candidates not
     yet answered are skipped."""

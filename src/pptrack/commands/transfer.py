@@ -1,11 +1,11 @@
 """Moving facts in and out of the database: import and export."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Annotated, Optional
 
+# No `from __future__ import annotations`: Typer would compile and evaluate the
+# signatures twice a run (see commands/facts.py).
 import typer
 
 from .options import DayFirst, DbOption, MonthFirst, Strict, day_order, opened, tell
