@@ -158,14 +158,28 @@ def timeline(
 ) -> None:
     """Figures in date order, with the change from the one before and a bar for each."""
     from ..errors import BadInput
-    from ..timeline import timelines
 
     if chart and fmt is not Format.table:
         raise BadInput("--chart draws a chart in the terminal; leave out --format, or leave out --chart for data")
+    day_first = day_order(dayfirst, monthfirst)
+    with collection_paused():
+        _timeline(metric, source or [], since, until, day_first, chart, db, fmt)
+
+
+def _timeline(
+    metric: str | None,
+    sources: list[str],
+    since: str | None,
+    until: str | None,
+    dayfirst: bool | None,
+    chart: bool,
+    db: Path | None,
+    fmt: Format,
+) -> None:
+    from ..timeline import timelines
+
     with opened(db, write=False) as store:
-        blocks = timelines(
-            store, metric, sources=source or [], since=since, until=until, dayfirst=day_order(dayfirst, monthfirst)
-        )
+        blocks = timelines(store, metric, sources=sources, since=since, until=until, dayfirst=dayfirst)
     if not blocks and fmt is Format.table:
         tell(["no facts match"])
         return
