@@ -1,6 +1,8 @@
 """`pptrack diff-sources`: sources side by side, period by period."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer reads each command's signature when the
+# command is built, and string annotations would be compiled and evaluated twice a run
+# (see commands/facts.py). Names known only to the type checker are quoted.
 
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -59,7 +61,7 @@ def diff_sources(
         raise typer.Exit(ExitCode.FAILURE)
 
 
-def _write(c: Comparison, fmt: Format) -> None:
+def _write(c: "Comparison", fmt: Format) -> None:
     from ..render import to_json, write_delimited, write_records
 
     if fmt is Format.json:
@@ -77,13 +79,13 @@ def _write(c: Comparison, fmt: Format) -> None:
         _write_tables(c)
 
 
-def _write_tables(c: Comparison) -> None:
+def _write_tables(c: "Comparison") -> None:
     """The periods, then the pairs; cells made row by row here (a million facts give 130
     periods of 50 sources and 1,225 pairs), the columns only naming and aligning them."""
     from ..render import blank_line, col, write_table
     from ..values import format_number
 
-    def verdict(r: Row) -> str:
+    def verdict(r: "Row") -> str:
         if len(r.figures) < 2:
             return "-"
         return "consistent" if r.consistent else CONFLICT
@@ -108,7 +110,7 @@ def _write_tables(c: Comparison) -> None:
     if len(c.sources) < 2:
         return
 
-    def row(p: Pair) -> list[object]:
+    def row(p: "Pair") -> list[object]:
         higher = p.higher
         if higher is None:
             how_often = f"each {p.a_higher} of {p.n}" if p.a_higher else "equal"

@@ -1,6 +1,8 @@
 """Commands on how figures move: timeline (table or terminal chart), latest, plot (an image)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer reads each command's signature when the
+# command is built, and string annotations would be compiled and evaluated twice a run
+# (see commands/facts.py). Names known only to the type checker are quoted.
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -74,7 +76,7 @@ def _timeline_columns() -> list[Any]:
     ]
 
 
-def _timeline_table(rows: list[TimelineRow], *, terminal_width: int | None) -> tuple[list[Any], list[list[object]]]:
+def _timeline_table(rows: "list[TimelineRow]", *, terminal_width: int | None) -> tuple[list[Any], list[list[object]]]:
     """The table's columns and cells. On a terminal (`terminal_width`) the bars shrink,
     down to a quarter of their width, and if that is not enough the via column is left
     out (JSON, csv and a piped table always have it); names fold before numbers are cut."""
@@ -214,7 +216,7 @@ def _timeline(
     write_records(records, fmt.value, _timeline_columns(), fields=(*FACT_FIELDS, "change", "change_pct"))
 
 
-def _others_text(item: Latest) -> str:
+def _others_text(item: "Latest") -> str:
     return "; ".join(f"{o.fact.source}: {o.fact.display} ({o.fact.date})" for o in item.others)
 
 
@@ -275,7 +277,7 @@ def _latest(metric: str | None, as_of: str | None, dayfirst: bool | None, db: Pa
     write_table(rows, columns)
 
 
-def _write_latest_data(db: Path | None, metric: str | None, day: date, fmt: Format) -> None:
+def _write_latest_data(db: Path | None, metric: str | None, day: "date", fmt: Format) -> None:
     """`latest` as json, jsonl (each figure a whole fact), csv or tsv."""
     from ..render import write_records
     from ..timeline import latest
