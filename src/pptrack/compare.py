@@ -229,13 +229,13 @@ def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
         present = sorted((scaled[f.value], column[name]) for name, f in r.figures.items() if name in column)
         everyone = sum(sum_one[i] for _, i in present)
         below = 0  # the sources whose value is below the one at hand, as count fields
-        tied: list[int] = []  # equal values: neither reads higher than the other
+        tied = 0  # those whose value is the one at hand: neither of two equal reads higher
         last = None
         for value, i in present:
             if value != last:
-                below += sum(count_one[t] for t in tied)
-                tied, last = [], value
-            tied.append(i)
+                below += tied
+                tied, last = 0, value
+            tied += count_one[i]
             reported[i] |= 1 << k
             sums[i] += (value + offset) * everyone
             higher[i] += below
