@@ -6,7 +6,6 @@ Functions here take a Store or plain figures, return models, and never print.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from itertools import combinations
@@ -152,14 +151,19 @@ class Pair(NamedTuple):
         return {"a": self.a, "b": self.b, "n": self.n, "mean_diff": self.mean_diff, "higher": self.higher}
 
 
-@dataclass(frozen=True)
 class Comparison:
-    metric: str
-    period: str
-    by: str
-    sources: tuple[str, ...]
-    rows: list[Row]
-    notices: list[str] = field(default_factory=list)
+    """One metric's rows (periods) and columns (sources or publishers), and what to tell the user.
+
+    A plain class: a dataclass costs a millisecond to define at every start, and `pairs`
+    is worked out only when asked for."""
+
+    def __init__(self, metric: str, period: str, by: str, sources: tuple[str, ...], rows: list[Row]) -> None:
+        self.metric = metric
+        self.period = period
+        self.by = by
+        self.sources = sources
+        self.rows = rows
+        self.notices: list[str] = []
 
     @cached_property
     def pairs(self) -> list[Pair]:
