@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import BadInput, NotFound
@@ -36,54 +37,41 @@ class Outcome(NamedTuple):
 # --- names -------------------------------------------------------------------
 
 
-def resolve_metric(
+def _resolve(
     store: Store,
     name: str,
     *,
+    table: str,
     create: bool,
     strict: bool = False,
     notices: list[str] | None = None,
     suggest: bool = True,
 ) -> int:
-    """The id of the metric `name` answers to; create it (with a notice) if allowed. The notice
-    names close matches if `suggest` (an import shows the first 20 notices and counts the rest)."""
-    row = store.find_name("metric", name_key(name))
+    """The id of the metric or source (`table`) that `name` answers to; create it (with a
+    notice) if allowed. The notice names close matches if `suggest` (an import shows the
+    first 20 notices and counts the rest)."""
+    row = store.find_name(table, name_key(name))
     if row is not None:
         return int(row["id"])
-    matches = close_matches(name, store.all_names("metric")) if suggest or not create or strict else []
+    matches = close_matches(name, store.all_names(table)) if suggest or not create or strict else []
     if not create or strict:
-        hint = "" if not strict else f"; add it first with `pptrack metrics add {slugify(name)}`"
+        add = f"pptrack metrics add {slugify(name)}" if table == "metric" else f"pptrack sources add {name!r}"
+        hint = f"; add it first with `{add}`" if strict else ""
         error = BadInput if strict else NotFound
-        raise error(f"unknown metric {name!r}{did_you_mean(matches)}{hint}")
-    slug = slugify(clean_name(name, "metric"))
-    metric_id = _create_metric(store, slug, label=clean_name(name, "metric"), unit=None, kind="stock")
+        raise error(f"unknown {table} {name!r}{did_you_mean(matches)}{hint}")
+    if table == "metric":
+        shown = slugify(clean_name(name, "metric"))
+        owner = _create_metric(store, shown, label=clean_name(name, "metric"), unit=None, kind="stock")
+    else:
+        shown = clean_name(name, "source")
+        owner = _create_source(store, shown, url=None)
     if notices is not None:
-        notices.append(f"new metric {slug!r} created{did_you_mean(matches)}")
-    return metric_id
+        notices.append(f"new {table} {shown!r} created{did_you_mean(matches)}")
+    return owner
 
 
-def resolve_source(
-    store: Store,
-    name: str,
-    *,
-    create: bool,
-    strict: bool = False,
-    notices: list[str] | None = None,
-    suggest: bool = True,
-) -> int:
-    row = store.find_name("source", name_key(name))
-    if row is not None:
-        return int(row["id"])
-    matches = close_matches(name, store.all_names("source")) if suggest or not create or strict else []
-    if not create or strict:
-        hint = "" if not strict else f"; add it first with `pptrack sources add {name!r}`"
-        error = BadInput if strict else NotFound
-        raise error(f"unknown source {name!r}{did_you_mean(matches)}{hint}")
-    cleaned = clean_name(name, "source")
-    source_id = _create_source(store, cleaned, url=None)
-    if notices is not None:
-        notices.append(f"new source {cleaned!r} created{did_you_mean(matches)}")
-    return source_id
+resolve_metric = partial(_resolve, table="metric")
+resolve_source = partial(_resolve, table="source")
 
 
 def _create_metric(
