@@ -72,3 +72,17 @@ def belarus(run: Run) -> None:
     add(run, PP, "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
     add(run, PP, "nearly 1,200", "August 2025", "Viasna", "--via", "People In Need")
     add(run, PP, "more than 1,000", "2025-09", "People In Need")
+
+
+def scribble_on_facts(db: Path) -> None:
+    """Damage the first page of the facts table, as a failing disk might."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'facts'").fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with db.open("r+b") as f:
+        f.seek((root - 1) * page_size + 8)
+        f.write(b"\xff" * 200)

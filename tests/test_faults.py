@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, add
+from conftest import Run, add, scribble_on_facts
 
 PPTRACK = shutil.which("pptrack", path=str(Path(sys.executable).parent)) or "pptrack"
 
@@ -226,21 +226,10 @@ def test_killed_mid_transaction_error_is_not_masked(run: Run, db_path: Path) -> 
     assert facts_in(db_path) == 1
 
 
-def _scribble_on_facts(db: Path) -> None:
-    conn = sqlite3.connect(db)
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'facts'").fetchone()[0]
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    with db.open("r+b") as f:
-        f.seek((root - 1) * page_size + 8)
-        f.write(b"\xff" * 200)
-
-
 def test_a_damaged_page_met_while_reading_names_the_file(run: Run, db_path: Path) -> None:
     for n in range(30):
         add(run, "pp", str(n), "2021", "X")
-    _scribble_on_facts(db_path)
+    scribble_on_facts(db_path)
     before = digest(db_path)
     for args in (["list"], ["show", "3"], ["add", "pp", "99", "--date", "2022", "--source", "X"]):
         result = run(*args)

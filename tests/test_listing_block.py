@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import Run, scribble_on_facts
 from pptrack import service
 from pptrack.models import FACT_FIELDS
 from pptrack.render import write_records
@@ -108,14 +108,7 @@ def test_a_listing_too_long_for_one_sqlite_text_goes_line_by_line(many: Path) ->
 
 @pytest.mark.parametrize("fmt", ["tsv", "json", "jsonl"])
 def test_a_damaged_page_met_by_the_one_text_query_names_the_file(fmt: str, many: Path, run: Run) -> None:
-    conn = sqlite3.connect(many)
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'facts'").fetchone()[0]
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    with many.open("r+b") as f:
-        f.seek((root - 1) * page_size + 8)
-        f.write(b"\xff" * 200)
+    scribble_on_facts(many)
     result = run("list", "--format", fmt)
     assert result.exit_code == 1 and result.stdout == ""
     assert (
