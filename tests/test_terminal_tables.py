@@ -58,7 +58,7 @@ def as_rich_prints(
     styles = [[c.style(v) if c.style else None for v, c in zip(row, columns, strict=True)] for row in rows]
     headers = [render.safe_text(c.header) for c in columns]
     natural = [max([render.cell_width(h), *(render.cell_width(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-    widths = render._fit(natural, headers, columns, con.width)
+    widths = render._fit(natural, headers, columns, con.width, [[row[i] for row in cells] for i in range(len(columns))])
 
     def line(parts: Sequence[str], line_styles: Sequence[str | None]) -> Text:
         text = Text()
@@ -76,7 +76,9 @@ def as_rich_prints(
         return text
 
     lines = [Text(render.safe_text(title), style="bold")] if title else []
-    lines.append(line(headers, ["bold"] * len(columns)))
+    folded_headers = [render._fold(h, w) for h, w in zip(headers, widths, strict=True)]
+    for k in range(max(len(f) for f in folded_headers)):
+        lines.append(line([f[k] if k < len(f) else "" for f in folded_headers], ["bold"] * len(columns)))
     lines.append(Text("  ".join("─" * w for w in widths), style="dim"))
     for row, row_styles in zip(cells, styles, strict=True):
         folded = [

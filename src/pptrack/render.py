@@ -352,20 +352,22 @@ def _terminal_table(
 
     Laid out here rather than by rich's Table, which measures every cell of every row
     and takes 20× as long as plain text (6 s for 10,000 facts). Too wide a table folds its
-    wide columns first, then cuts the others, longest first, with an ellipsis; no column
-    goes below its header. Rich decides what it knows best, the terminal's width and the
-    escape codes of each style (colour depth, NO_COLOR, FORCE_COLOR), and the lines are
-    written as rich would print them as Text, without building a Text a line (which cost
-    0.4 s for 10,000 facts).
+    wide columns first (their headers too), then cuts the others, longest first, with an
+    ellipsis, none below its header (see _fit). Rich decides what it knows best, the
+    terminal's width and the escape codes of each style (colour depth, NO_COLOR,
+    FORCE_COLOR), and the lines are written as rich would print them as Text, without
+    building a Text a line (which cost 0.4 s for 10,000 facts).
     """
     con = console(out)
-    widths = _fit(natural, headers, columns, con.width)
+    widths = _fit(natural, headers, columns, con.width, by_column)
     paint = _Painter(con)
     folds = _fit_cells(by_column, sizes, widths, columns)  # row -> column -> the lines of a folded cell
     lines: list[str] = []
     if title:
         lines.append(paint(title, "bold"))
-    lines.append(_styled_line(headers, widths, columns, ["bold"] * len(columns), paint))
+    lines.extend(
+        _styled_line(parts, widths, columns, ["bold"] * len(columns), paint) for parts in _header_lines(headers, widths)
+    )
     lines.append(paint("  ".join("─" * w for w in widths), "dim"))
     plain = ["  ".join(parts).rstrip() for parts in zip(*_padded(by_column, sizes, widths, columns), strict=True)]
     if not folds and not styles:
@@ -386,13 +388,32 @@ def _terminal_table(
     file.flush()
 
 
-def _fit(widths: list[int], headers: list[str], columns: Sequence[Column], room: int) -> list[int]:
+def _fit(
+    widths: list[int], headers: list[str], columns: Sequence[Column], room: int, cells: Sequence[Sequence[str]]
+) -> list[int]:
+    """Column widths within `room`, narrowed in stages, each stage longest column first:
+    wide columns (folded) down to their longest word, of the header and of the cells up to
+    _WORD_FLOOR cells ("nearly 1,400" folds into "nearly" and "1,400", not into pieces of
+    two); then down to their header's longest word; then any column (the others are cut)
+    down to its header."""
     widths = list(widths)
-    floor = [max(cell_width(h), 1) for h in headers]
     excess = sum(widths) + 2 * (len(widths) - 1) - room
-    for pick in (lambda i: columns[i].wide, lambda i: True):
+    if excess <= 0:
+        return widths
+    heads = [max(_longest_word([h]), 1) for h in headers]
+    words = [
+        max(head, min(_longest_word(values), _WORD_FLOOR)) if c.wide else 0
+        for head, c, values in zip(heads, columns, cells, strict=True)
+    ]
+    whole = [head if c.wide else max(cell_width(h), 1) for head, h, c in zip(heads, headers, columns, strict=True)]
+    stages: list[tuple[list[int], Callable[[Column], bool]]] = [
+        (words, lambda c: c.wide),
+        (whole, lambda c: c.wide),
+        (whole, lambda c: True),
+    ]
+    for floor, pick in stages:
         while excess > 0:
-            shrinkable = [i for i in range(len(widths)) if pick(i) and widths[i] > floor[i]]
+            shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i] and pick(columns[i])]
             if not shrinkable:
                 break
             i = max(shrinkable, key=lambda j: widths[j])
@@ -400,6 +421,22 @@ def _fit(widths: list[int], headers: list[str], columns: Sequence[Column], room:
             widths[i] -= step
             excess -= step
     return widths
+
+
+_WORD_FLOOR = 15  # a longer word (a web address) is folded rather than kept whole
+
+
+def _longest_word(values: Sequence[str]) -> int:
+    """The width of the longest word (run of characters between spaces) in `values`."""
+    text = " ".join(values)
+    words = text.split()
+    return max(map(len, words) if text.isascii() else map(cell_width, words), default=0)
+
+
+def _header_lines(headers: Sequence[str], widths: Sequence[int]) -> list[list[str]]:
+    """The header row as lines: a header wider than its (wide) column folded at its spaces."""
+    folded = [_fold(h, w) for h, w in zip(headers, widths, strict=True)]
+    return [[f[k] if k < len(f) else "" for f in folded] for k in range(max(len(f) for f in folded))]
 
 
 def _fit_cells(

@@ -97,9 +97,10 @@ def fact_columns() -> list[Any]:
         col("date"),
         col("metric"),
         col("value", "display", right=True),
-        col("source"),
-        col("via"),
-        Column("tags", lambda r: ", ".join(r["tags"]), wide=True),  # folded before names are cut
+        # On a narrow terminal names and tags fold (nothing of them is lost) before anything is cut.
+        col("source", wide=True),
+        col("via", wide=True),
+        Column("tags", lambda r: ", ".join(r["tags"]), wide=True),
     ]
 
 
