@@ -372,6 +372,12 @@ def format_number(x: float | int | None) -> str:
         x = int(x)
     if isinstance(x, int):  # as Decimal writes it, without importing decimal
         return format(x, ",")
+    if isinstance(x, float):
+        written = repr(x)
+        if "e" not in written and "n" not in written:  # no exponent, not inf or nan
+            # The digits repr gives, grouped by format: as Decimal(repr(x)) writes them, at a
+            # twentieth of the cost (diff-sources writes 1,225 means a run).
+            return format(x, f",.{len(written) - written.index('.') - 1}f")
     from decimal import Decimal, InvalidOperation
 
     try:

@@ -135,14 +135,7 @@ def _write_tables(c: "Comparison") -> None:
 
 
 def mean_text(x: float | int | None) -> str:
-    """A mean as the pairs table shows it: to one decimal (JSON carries it in full), as
-    values.format_number writes it. The usual mean, a fraction under 10^14, is written by
-    format's own grouping: the digits Decimal gives, at a twentieth of the cost (1,225 pairs)."""
-    if x is None:
-        return ""
-    shown = round(x, 1)
-    if isinstance(shown, float) and not shown.is_integer() and 0.1 <= abs(shown) < 1e14:
-        return f"{shown:,.1f}"
-    from ..values import format_number  # here: an import statement costs a microsecond a call
+    """A mean as the pairs table shows it: to one decimal (JSON carries it in full)."""
+    from ..values import format_number
 
-    return format_number(shown)
+    return format_number(None if x is None else round(x, 1))
