@@ -412,12 +412,6 @@ class Store:
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.conn.execute(f"UPDATE metrics SET {sets} WHERE id = ?", (*fields.values(), metric_id))
 
-    def update_source(self, source_id: int, **fields: Any) -> None:
-        if "name" in fields:
-            self.keep_added_versions("f.source_id = ? OR f.via_id = ?", (source_id, source_id))
-        sets = ", ".join(f"{k} = ?" for k in fields)
-        self.conn.execute(f"UPDATE sources SET {sets} WHERE id = ?", (*fields.values(), source_id))
-
     def move_source(self, other_id: int, keep_id: int) -> list[int]:
         """Point every fact and name of source `other_id` at `keep_id`; delete `other_id`."""
         self.keep_added_versions("f.source_id = ? OR f.via_id = ?", (other_id, other_id))
@@ -473,10 +467,6 @@ class Store:
         if row is None:
             raise NotFound(f"no fact with id {fact_id}; `pptrack list` shows the ids")
         return row
-
-    def fact_id_for_uid(self, uid: str) -> int | None:
-        row = self.conn.execute("SELECT id FROM facts WHERE uid = ?", (uid,)).fetchone()
-        return None if row is None else int(row[0])
 
     def get_fact(self, fact_id: int) -> Fact:
         row = self.conn.execute(_FACT_SELECT + " WHERE f.id = ?", (fact_id,)).fetchone()
