@@ -76,6 +76,19 @@ def test_add_imports_only_what_it_uses(args: list[str], db_path: Path, run) -> N
     assert loaded_modules(NOT_FOR_ADD, *args, "--db", str(db_path)) == set()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["add", "pp", "6", "--date", "2021", "--source", "X"], ["list", "--format", "json"]],
+    ids=["add", "list"],
+)
+def test_a_new_database_is_made_without_sqlite_utils(args: list[str], db_path: Path) -> None:
+    """The schema of a new file (or of the empty one in memory a listing reads) comes from
+    the migrations run without sqlite-utils, which would bring numpy when installed."""
+    assert not db_path.exists()
+    assert loaded_modules((*NOT_FOR_ADD, "numpy"), *args, "--db", str(db_path)) == set()
+    assert db_path.exists() == (args[0] == "add")
+
+
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "json", "jsonl"])
 def test_listings_import_no_parsing(fmt: str, db_path: Path, run) -> None:
     run("add", "pp", "nearly 1,400", "--date", "2024-05", "--source", "X", "--tag", "a")

@@ -1,12 +1,21 @@
-"""The schema, as sqlite-utils migrations applied in order; `PRAGMA user_version` counts them."""
+"""The schema, as sqlite-utils migrations applied in order; `PRAGMA user_version` counts them.
+
+sqlite-utils applies them to a file made by an older pptrack. A new, empty file gets
+the same functions run against `_Executor`, a stand-in for the one method of
+sqlite_utils.Database they use, with sqlite-utils' own record of each written as it
+would write it: the file is then as sqlite-utils would have made it (tests/test_migrations.py
+holds that), without importing sqlite-utils (and numpy with it), about 150 ms of the first
+command on a new database.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "pptrack"
 
@@ -140,15 +149,60 @@ def m004_live_facts_index(db: Database) -> None:
 MIGRATIONS = [m001_create_tables, m002_datasette_views, m003_latest_index, m004_live_facts_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# sqlite-utils' record of applied migrations (Migrations.migrations_table), as its
+# ensure_migrations_table creates it and _record_applied fills it.
+_APPLIED_TABLE = (
+    'CREATE TABLE "_sqlite_migrations" (\n   "id" INTEGER PRIMARY KEY,\n   "migration_set" TEXT,\n'
+    '   "name" TEXT,\n   "applied_at" TEXT\n)',
+    'CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"\n'
+    '    ON "_sqlite_migrations" ("migration_set", "name")',
+)
+_RECORD_APPLIED = 'INSERT INTO "_sqlite_migrations" ("migration_set", "name", "applied_at") VALUES (?, ?, ?)'
+
+
+class _Executor:
+    """What a migration uses of sqlite_utils.Database (`execute`), on a plain connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters)
+
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Apply the pending migrations inside the caller's transaction."""
+    """Apply the pending migrations inside the caller's transaction: to a new, empty
+    database without sqlite-utils, to any other through it."""
+    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        _create(conn)
+    else:
+        _upgrade(conn)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    """Every migration, in order, with sqlite-utils' record of it: its Migrations.apply, step for step."""
+    from datetime import UTC, datetime
+
+    for sql in _APPLIED_TABLE:
+        conn.execute(sql)
+    db: Any = _Executor(conn)  # a stand-in where the migrations expect a Database
+    for fn in MIGRATIONS:
+        fn(db)
+        conn.execute(_RECORD_APPLIED, (MIGRATION_SET, fn.__name__, str(datetime.now(UTC))))
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
     from sqlite_utils import Database
+
+    chain().apply(Database(conn))
+
+
+def chain() -> Migrations:
+    """The migrations as sqlite-utils Migrations: what upgrades a file, and finds what is pending in one."""
     from sqlite_utils.migrations import Migrations
 
     migrations = Migrations(MIGRATION_SET)
     for fn in MIGRATIONS:
         migrations()(fn)
-    db = Database(conn)
-    migrations.apply(db)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return migrations
