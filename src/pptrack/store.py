@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -24,26 +25,30 @@ def default_db_path() -> Path:
     return Path(base) / "pptrack" / "pptrack.db"
 
 
-def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
+def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool = False) -> Store:
     """Open the database at `path`, upgrading an older one after a backup copy.
 
     A command on a database that does not exist gets an empty one in memory
     unless it writes and may create (`create`): edit, rm and the like only
     change what exists, so they never create a file. A file left unfinished (a
     full disk while creating it) is not removed: another process may have it
-    open; the next command finishes it.
+    open; the next command finishes it. With `aside` (import), a database that
+    does not exist is built in a temporary file beside `path` instead, which
+    Store.publish puts in place and Store.close otherwise deletes.
     """
     path = Path(path) if path is not None else default_db_path()
     notices: list[str] = []
     if not path.exists():
         if not (write and create):
             conn = _connect(":memory:")
-            _upgrade(conn, path, notices, in_memory=True)
+            _upgrade(conn, path, notices, wal=False)
             return Store(conn, path, notices)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise DatabaseProblem(f"cannot create the folder {path.parent}: {e.strerror or e}") from None
+        if aside:
+            return _open_aside(path)
     elif path.is_dir():
         raise DatabaseProblem(f"{path} is a folder; --db takes the path of a database file")
     conn: sqlite3.Connection | None = None
@@ -56,7 +61,7 @@ def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
                 f"reads up to version {SCHEMA_VERSION}: upgrade pptrack to use it (the file is left as it is)"
             )
         if version < SCHEMA_VERSION:
-            _upgrade(conn, path, notices, in_memory=False)
+            _upgrade(conn, path, notices, wal=True)
         elif write:
             _use_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
@@ -66,6 +71,60 @@ def open_db(path: Path | None, *, write: bool, create: bool = True) -> Store:
         raise database_problem(path, e) if isinstance(e, sqlite3.Error) else e from None
     _opened.append(path)
     return Store(conn, path, notices)
+
+
+def _open_aside(path: Path) -> Store:
+    """A new database for `path`, built in a temporary file beside it: nobody's data until
+    published, so its rollback journal is kept in memory and nothing is synced to disk
+    while it is built (Store.publish syncs it once, whole)."""
+    building = _claim_beside(path)
+    notices: list[str] = []
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = _connect(str(building))
+        conn.execute("PRAGMA journal_mode = MEMORY")
+        conn.execute("PRAGMA synchronous = OFF")
+        _upgrade(conn, path, notices, wal=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException as e:
+        if conn is not None:
+            conn.close()
+        _discard(building)
+        if isinstance(e, sqlite3.Error):
+            raise database_problem(path, e) from None
+        raise
+    _opened.append(path)
+    return Store(conn, path, notices, building=building)
+
+
+def _claim_beside(path: Path) -> Path:
+    """A new, empty file in the folder of `path`, named for what it is: `.NAME.RANDOM.partial`."""
+    while True:
+        candidate = path.with_name(f".{path.name}.{os.urandom(4).hex()}.partial")
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise DatabaseProblem(
+                f"cannot create {path}: {e.strerror or e}; is the folder {path.parent} writable?"
+            ) from None
+        return candidate
+
+
+def _discard(building: Path) -> None:
+    """The temporary file of a database not published, and what SQLite kept beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        building.with_name(building.name + suffix).unlink(missing_ok=True)
+
+
+def _sync(path: Path) -> None:
+    """fsync a file or a folder (what a folder holds: a name linked into it)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # The database files this process opened: an error met later, reading a damaged page,
@@ -122,8 +181,9 @@ def _use_wal(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA journal_mode = WAL")
 
 
-def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, in_memory: bool) -> None:
-    """Migrate to SCHEMA_VERSION under the write lock, after a backup copy of an older file.
+def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, wal: bool) -> None:
+    """Migrate to SCHEMA_VERSION under the write lock, after a backup copy of an older file,
+    then (`wal`) switch to write-ahead logging.
 
     The version is read again once the lock is held: another process may have
     migrated meanwhile, and then there is nothing to back up or to do.
@@ -152,7 +212,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, in_mem
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    if not in_memory:
+    if wal:
         _use_wal(conn)
 
 
@@ -335,10 +395,46 @@ def _filtered(select: str, flt: FactFilter) -> tuple[str, list[Any]]:
 class Store:
     """An open database: the connection, its file, and what opening it told the user."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, notices: list[str] | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, notices: list[str] | None = None, *, building: Path | None = None
+    ) -> None:
         self.conn = conn
         self.path = path
         self.notices = notices if notices is not None else []
+        self.building = building  # the temporary file a new database is built in, until published
+
+    def publish(self) -> bool:
+        """Put a database built aside (open_db's `aside`) at its path, synced to disk and in
+        WAL mode, as one new name in the folder: True. False when a file appeared at the path
+        meanwhile (another process made it): that file is never replaced, and the one built
+        stays at `building`, to be read, until close. True at once for any other store."""
+        building = self.building
+        if building is None:
+            return True
+        try:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.close()
+            _sync(building)
+            try:
+                os.link(building, self.path)  # never over an existing file, unlike a rename
+            except FileExistsError:
+                return False
+            except OSError as e:
+                if e.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+                    raise
+                # A file system without hard links (FAT): the rename replaces only if a file
+                # appears between the look and the rename.
+                if self.path.exists():
+                    return False
+                os.rename(building, self.path)
+            self.building = None
+            building.unlink(missing_ok=True)
+            _sync(self.path.parent)
+        except sqlite3.Error as e:
+            raise database_problem(self.path, e) from None
+        except OSError as e:
+            raise DatabaseProblem(f"cannot write {self.path}: {e.strerror or e}; nothing was changed") from None
+        return True
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -361,6 +457,9 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self.building is not None:  # built aside and not published: nobody's data
+            _discard(self.building)
+            self.building = None
 
     # --- names -------------------------------------------------------------
 

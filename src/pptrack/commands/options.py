@@ -50,13 +50,14 @@ def day_order(dayfirst: bool, monthfirst: bool) -> bool | None:
 
 
 @contextmanager
-def opened(db: Path | None, *, write: bool, create: bool = True) -> Iterator[Store]:
+def opened(db: Path | None, *, write: bool, create: bool = True, aside: bool = False) -> Iterator[Store]:
     """The store for one command; notices from opening it (an upgrade) go to stderr.
-    `create=False`: a command that only changes what exists never creates the file."""
+    `create=False`: a command that only changes what exists never creates the file.
+    `aside`: a new database is built beside its path (the command publishes it; see open_db)."""
     from ..render import notice
     from ..store import open_db
 
-    store = open_db(db, write=write, create=create)
+    store = open_db(db, write=write, create=create, aside=aside)
     for message in store.notices:
         notice(message)
     try:

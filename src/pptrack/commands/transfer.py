@@ -2,13 +2,17 @@
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Annotated, Optional
+from typing import IO, TYPE_CHECKING, Annotated, Optional
 
 # No `from __future__ import annotations`: Typer would compile and evaluate the
 # signatures twice a run (see commands/facts.py).
 import typer
 
 from .options import DayFirst, DbOption, MonthFirst, Strict, collection_paused, day_order, opened, tell
+
+if TYPE_CHECKING:
+    from ..io import ImportResult
+    from ..store import Store
 
 
 def import_(
@@ -34,7 +38,9 @@ def import_(
         # A file that is not what it says fails before the database is opened.
         rows = started(read_rows(source.text, detect_format(source, fmt)), source.name)
         with (
-            opened(db, write=not dry_run) as store,
+            # A new database is built beside its path and appears there only when whole:
+            # a failed import leaves no file, and no fsync is paid until it is complete.
+            opened(db, write=not dry_run, aside=True) as store,
             progress(f"importing {file}", source.size) as update,
             collection_paused(),  # rows and readings hold no cycles (100,000 rows: 70 ms)
         ):
@@ -46,10 +52,27 @@ def import_(
                 dry_run=dry_run,
                 progress=lambda: update(source.position()),
             )
+            if not store.publish():
+                result = _into_the_file_that_appeared(store, result, db, strict=strict)
     finally:
         source.close()
     tell(result.notices)
     tell([result.summary()])
+
+
+def _into_the_file_that_appeared(
+    built: "Store", first: "ImportResult", db: Optional[Path], strict: bool
+) -> "ImportResult":
+    """Another process made the database while this import built a new one beside it: what
+    was built goes into that file as its export would (`export | import`), never over it.
+    Rows the file repeated were counted present by the first import, and stay so."""
+    from ..io import export_records, import_facts
+
+    assert built.building is not None
+    with opened(built.building, write=False) as facts, opened(db, write=True) as target:
+        result = import_facts(target, enumerate(export_records(facts), start=1), strict=strict)
+    result.present += first.present
+    return result
 
 
 def export(
