@@ -3,11 +3,21 @@ both give the same figures, in the same order."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from conftest import Run, add
+from pptrack import render
+from pptrack.store import open_db
+from pptrack.timeline import latest_figures, latest_table
+from test_render_tables import tables
 
 
 def table_cells(text: str) -> list[list[str]]:
@@ -52,3 +62,37 @@ def test_the_table_shows_the_figures_the_json_gives(run: Run, run_json: Callable
     assert [r[0] for r in rows if r[0]] == ["died", "prisoners", "released"]
     assert ["2024-05-21", "nearly 1,400", "EU", "", "527"] in [r[1:] for r in rows]
     assert rows[1] == ["prisoners", "2025-09", "over 1,000", "People In Need", "", "30"]
+
+
+@given(table=tables(), title=st.one_of(st.none(), st.text(max_size=6)))
+def test_a_table_given_column_by_column_is_the_table_of_its_rows(
+    table: tuple[list[render.Column], list[list[object]]], title: str | None
+) -> None:
+    """`latest` hands its cells to render column by column (render.write_columns): the same bytes."""
+    columns, rows = table
+    by_rows, by_columns = io.StringIO(), io.StringIO()
+    render.write_table(rows, columns, out=by_rows, title=title)
+    cells = [[row[i] for row in rows] for i in range(len(columns))]
+    render.write_columns(cells, columns, out=by_columns, title=title)
+    assert by_columns.getvalue() == by_rows.getvalue()
+
+
+def test_the_cells_of_the_table_are_the_figures_of_latest_figures(run: Run, db_path: Path) -> None:
+    """latest_table's columns are latest_figures' rows, the metric named once, a missing via blank."""
+    add(run, "prisoners", "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
+    add(run, "prisoners", "nearly 1,400", "2024-05-21", "EU")
+    add(run, "died", "7", "2024", "Viasna")
+    store = open_db(db_path, write=False)
+    try:
+        groups = latest_figures(store, as_of=date(2025, 10, 30))
+        cells = latest_table(store, as_of=date(2025, 10, 30))
+        assert latest_table(store, "died", as_of=date(2023, 1, 1)) == []
+    finally:
+        store.close()
+    expected = [
+        [f.metric if i == 0 else "", f.date, f.display, f.source, f.via or "", str(f.age_days)]
+        for group in groups
+        for i, f in enumerate(group)
+    ]
+    assert [list(row) for row in zip(*cells, strict=True)] == expected
+    assert expected[0] == ["died", "2024", "7", "Viasna", "", "303"]

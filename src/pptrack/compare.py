@@ -6,14 +6,19 @@ Functions here take a Store or plain figures, return models, and never print.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from functools import cached_property
 from itertools import combinations
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import BadInput
 from .models import Interval, number
 from .store import Store
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+# decimal is imported where a fraction needs it: the figures of most metrics are whole
+# numbers, whose spreads and means integers give exactly.
 
 PERIODS = ("month", "quarter", "year")
 GROUPINGS = ("source", "via")  # who counted, or who published it
@@ -58,11 +63,13 @@ def consistent(intervals: Iterable[Interval | Figure]) -> bool:
 
 
 def _exact(x: float) -> Decimal:
+    from decimal import Decimal
+
     # Through repr: 2.5 - 2.2 is 0.3 here, not 0.2999999999999998.
     return Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
 
 
-def _plain(x: Decimal) -> float | int:
+def _plain(x: Decimal | int | float) -> float | int:
     out = number(float(x))
     assert out is not None
     return out
@@ -73,7 +80,10 @@ def spread(values: Iterable[float]) -> float | int | None:
     found = list(values)
     if len(found) < 2:
         return None
-    return _plain(_exact(max(found)) - _exact(min(found)))
+    high, low = max(found), min(found)
+    if type(high) is int and type(low) is int:  # exact as it is (SQLite's integers have 19 digits at most)
+        return _plain(high - low)
+    return _plain(_exact(high) - _exact(low))
 
 
 # The records are NamedTuples: a frozen dataclass costs a millisecond to define at import and
@@ -250,11 +260,12 @@ def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
         if not n:
             pairs.append(Pair(a, b, 0, None, 0, 0))
             continue
-        # The offsets cancel: both fields hold n of them.
+        # The offsets cancel: both fields hold n of them. Dividing two integers gives the
+        # float nearest the exact mean (as Fraction would), without Decimal's rounding first.
         diff = ((sums[ia] >> (sum_bits * ib)) & sum_mask) - ((sums[ib] >> (sum_bits * ia)) & sum_mask)
         a_higher = (higher[ia] >> (count_bits * ib)) & count_mask
         b_higher = (higher[ib] >> (count_bits * ia)) & count_mask
-        pairs.append(Pair(a, b, n, _plain(Decimal(diff) / (n * scale)), a_higher, b_higher))
+        pairs.append(Pair(a, b, n, _plain(diff / (n * scale)), a_higher, b_higher))
     return pairs
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .models import Fact
 from .store import Store
@@ -139,26 +139,50 @@ def age_in_days(span_end: date, as_of: date) -> int:
     return max(0, (as_of - span_end).days)
 
 
-def latest_figures(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[list[LatestFigure]]:
-    """Per metric (by slug), every source's latest figure whose span starts on or before
-    the as-of date (default today), the most recent first: the first is the metric's
-    current figure, the others what the other sources last said."""
-    day = as_of or date.today()
+def _latest_rows(store: Store, metric: str | None, day: date) -> list[tuple[Any, ...]]:
+    """Store.latest_per_source of the metric named (all when None) on `day`."""
     metric_id = None
     if metric:
         from .service import resolve_metric
 
         metric_id = resolve_metric(store, metric, create=False)
+    return store.latest_per_source(day.isoformat(), metric_id)
+
+
+def _ages(span_ends: Iterable[str], as_of: date) -> dict[str, int]:
+    """The age on `as_of` of each last day of a span, once each: many figures share one."""
+    return {end: age_in_days(date.fromisoformat(end), as_of) for end in set(span_ends)}
+
+
+def latest_figures(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[list[LatestFigure]]:
+    """Per metric (by slug), every source's latest figure whose span starts on or before
+    the as-of date (default today), the most recent first: the first is the metric's
+    current figure, the others what the other sources last said."""
+    day = as_of or date.today()
+    rows = _latest_rows(store, metric, day)
+    ages = _ages((row[6] for row in rows), day)
     groups: list[list[LatestFigure]] = []
-    ends: dict[str, int] = {}  # many figures share the last day of their span
-    for fact_id, slug, written, display, source, via, span_end in store.latest_per_source(day.isoformat(), metric_id):
-        age = ends.get(span_end)
-        if age is None:
-            age = ends[span_end] = age_in_days(date.fromisoformat(span_end), day)
+    for fact_id, slug, written, display, source, via, span_end in rows:
         if not groups or groups[-1][0].metric != slug:
             groups.append([])
-        groups[-1].append(LatestFigure(fact_id, slug, written, display, source, via, age))
+        groups[-1].append(LatestFigure(fact_id, slug, written, display, source, via, ages[span_end]))
     return groups
+
+
+def latest_table(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[list[str]]:
+    """The figures of `latest_figures` as the cells of `latest`'s table, column by column:
+    metric (named on its first row only), date, value, source, via (blank for none) and
+    days old; no columns when nothing matches. Made a column at a time from the query's
+    rows (5,000 on a million facts), with no record a row."""
+    day = as_of or date.today()
+    rows = _latest_rows(store, metric, day)
+    if not rows:
+        return []
+    _, slugs, dates, displays, sources, vias, ends = (list(column) for column in zip(*rows, strict=True))
+    ages = {end: str(age) for end, age in _ages(ends, day).items()}
+    metrics = [slug if slug != before else "" for slug, before in zip(slugs, [None, *slugs[:-1]], strict=True)]
+    vias = ["" if via is None else via for via in vias]
+    return [metrics, dates, displays, sources, vias, list(map(ages.__getitem__, ends))]
 
 
 def latest(store: Store, metric: str | None = None, *, as_of: date | None = None) -> list[Latest]:

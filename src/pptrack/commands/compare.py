@@ -13,6 +13,8 @@ from ..errors import ExitCode
 from .options import DbOption, Format, FormatOption, collection_paused, opened, tell
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..compare import Comparison, Pair, Row
 
 
@@ -110,16 +112,8 @@ def _write_tables(c: "Comparison") -> None:
     if len(c.sources) < 2:
         return
 
-    def row(p: "Pair") -> list[object]:
-        higher = p.higher
-        if higher is None:
-            how_often = f"each {p.a_higher} of {p.n}" if p.a_higher else "equal"
-        else:
-            how_often = f"{p.a_higher if higher == p.a else p.b_higher} of {p.n}"
-        return [p.a, p.b, p.n, mean_text(p.mean_diff), higher or "", how_often]
-
     # Pairs that never reported in the same period are left out of the table (JSON keeps them: n is 0).
-    pairs = [row(p) for p in c.pairs if p.n]
+    pairs = _pair_rows(c.pairs)
     if not pairs:
         return
     blank_line()
@@ -134,8 +128,29 @@ def _write_tables(c: "Comparison") -> None:
     write_table(pairs, columns, title="pairs of " + who + "s")
 
 
-def mean_text(x: float | int | None) -> str:
-    """A mean as the pairs table shows it: to one decimal (JSON carries it in full)."""
+def _pair_rows(pairs: "list[Pair]") -> list[list[object]]:
+    """The pairs table's cells, of the pairs that reported in the same period at least once.
+    The means are written in one go (mean_texts): a million facts give 1,225 pairs, and an
+    import statement a pair cost a millisecond."""
+    shown = [p for p in pairs if p.n]
+    rows: list[list[object]] = []
+    for p, mean in zip(shown, mean_texts(p.mean_diff for p in shown), strict=True):
+        higher = p.higher
+        if higher is None:
+            how_often = f"each {p.a_higher} of {p.n}" if p.a_higher else "equal"
+        else:
+            how_often = f"{p.a_higher if higher == p.a else p.b_higher} of {p.n}"
+        rows.append([p.a, p.b, p.n, mean, higher or "", how_often])
+    return rows
+
+
+def mean_texts(means: "Iterable[float | int | None]") -> list[str]:
+    """Means as the pairs table shows them: to one decimal (JSON carries them in full)."""
     from ..values import format_number
 
-    return format_number(None if x is None else round(x, 1))
+    return [format_number(None if x is None else round(x, 1)) for x in means]
+
+
+def mean_text(x: float | int | None) -> str:
+    """A mean as the pairs table shows it (mean_texts)."""
+    return mean_texts([x])[0]

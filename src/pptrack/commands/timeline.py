@@ -4,6 +4,7 @@
 # command is built, and string annotations would be compiled and evaluated twice a run
 # (see commands/facts.py). Names known only to the type checker are quoted.
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -97,7 +98,7 @@ def _timeline_table(rows: "list[TimelineRow]", *, terminal_width: int | None) ->
     ]
     width = BAR_WIDTH
     if terminal_width is not None:
-        needed = _needed_widths(columns[:-1], cells)
+        needed = _needed_widths(columns[:-1], zip(*cells, strict=True))
         width = terminal_width - _table_width(needed)
         if width < BAR_WIDTH // 4:
             _drop_column(columns, cells, columns.index(next(c for c in columns if c.header == "via")))
@@ -109,11 +110,14 @@ def _timeline_table(rows: "list[TimelineRow]", *, terminal_width: int | None) ->
     return columns, cells
 
 
-def _needed_widths(columns: list[Any], cells: list[list[object]]) -> list[int]:
-    """What each column takes in a terminal table to show its cells whole."""
+def _needed_widths(columns: list[Any], cells: Iterable[Sequence[object]]) -> list[int]:
+    """What each column takes in a terminal table to show its cells (given column by column) whole."""
     from ..render import cell_width, safe_text
 
-    return [max(cell_width(c.header), *(cell_width(safe_text(row[i])) for row in cells)) for i, c in enumerate(columns)]
+    return [
+        max(cell_width(c.header), *(cell_width(safe_text(v)) for v in values))
+        for c, values in zip(columns, cells, strict=False)
+    ]
 
 
 def _table_width(widths: list[int]) -> int:
@@ -237,18 +241,18 @@ def latest(
 
 
 def _latest(metric: str | None, as_of: str | None, dayfirst: bool | None, db: Path | None, fmt: Format) -> None:
-    from ..timeline import as_of_day, latest_figures
+    from ..timeline import as_of_day, latest_table
 
     day = as_of_day(as_of, dayfirst=dayfirst)
     if fmt is not Format.table:
         _write_latest_data(db, metric, day, fmt)
         return
     with opened(db, write=False) as store:
-        groups = latest_figures(store, metric, as_of=day)
-    if not groups:
+        cells = latest_table(store, metric, as_of=day)
+    if not cells:
         tell(["no facts match"])
         return
-    from ..render import col, write_table
+    from ..render import col, write_columns
 
     # A row for the current figure, then a row for each other source's latest below it.
     columns = [
@@ -259,22 +263,10 @@ def _latest(metric: str | None, as_of: str | None, dayfirst: bool | None, db: Pa
         col("via", wide=True),
         col("days old", right=True),
     ]
-    rows: list[list[object]] = [
-        [
-            f.metric if i == 0 else "",
-            f.date,
-            f.display,
-            f.source,
-            "" if f.via is None else f.via,  # text cells, which write_table takes as they are
-            str(f.age_days),
-        ]
-        for group in groups
-        for i, f in enumerate(group)
-    ]
     terminal_width = _terminal_width()
-    if terminal_width is not None and _table_width(_needed_widths(columns, rows)) - COLUMN_GAP > terminal_width:
-        _drop_column(columns, rows, 4)  # via: names fold, and JSON, csv and a pipe keep it
-    write_table(rows, columns)
+    if terminal_width is not None and _table_width(_needed_widths(columns, cells)) - COLUMN_GAP > terminal_width:
+        del columns[4], cells[4]  # via: names fold, and JSON, csv and a pipe keep it
+    write_columns(cells, columns)
 
 
 def _write_latest_data(db: Path | None, metric: str | None, day: "date", fmt: Format) -> None:
