@@ -3,17 +3,18 @@
 The small records are NamedTuples: each frozen dataclass costs about 1 ms to create
 when the module is imported (its methods are compiled from generated source), and
 every command imports this module; a NamedTuple costs a tenth of that. Fact stays a
-dataclass (code and tests build new facts from old with `dataclasses.replace`).
+dataclass (code and tests build new facts from old with `dataclasses.replace`), defined
+in pptrack.fact and imported from here on first use: a listing in a data format builds
+no Fact and so never pays for it (nor for importing dataclasses): 2.4 ms.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from .fact import Fact as Fact  # for type checkers; made on first use by __getattr__ below
 
 QUALIFIERS = ("exact", "approx", "nearly", "over", "at_least", "under", "at_most", "range")
 PRECISIONS = ("year", "month", "day")  # coarse to fine: the sort order on a tie
@@ -88,68 +89,6 @@ class FactDate(NamedTuple):
     end: date
 
 
-@dataclass(frozen=True)
-class Fact:
-    id: int
-    uid: str
-    metric: str
-    value: float
-    low: float | None
-    high: float | None
-    qualifier: str
-    display: str
-    date: str
-    date_precision: str
-    published: str | None
-    source: str
-    via: str | None
-    url: str | None
-    quote: str | None
-    note: str | None
-    tags: tuple[str, ...]
-    created_at: str
-    updated_at: str
-    removed: bool = False
-
-    @classmethod
-    def of(cls, values: Sequence[object]) -> Fact:
-        """A Fact from the values of all its fields in order (FACT_FIELDS, then removed), made
-        without the frozen dataclass's __init__, which sets each field through
-        object.__setattr__ (3.6 against 0.9 µs: listings make tens of thousands). Fact has
-        no __post_init__ to skip."""
-        fact = object.__new__(cls)
-        fact.__dict__.update(zip(_FACT_ATTRIBUTES, values, strict=True))
-        return fact
-
-    @property
-    def interval(self) -> Interval:
-        return Interval(self.value, self.low, self.high, self.qualifier)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "uid": self.uid,
-            "metric": self.metric,
-            "value": number(self.value),
-            "low": number(self.low),
-            "high": number(self.high),
-            "qualifier": self.qualifier,
-            "display": self.display,
-            "date": self.date,
-            "date_precision": self.date_precision,
-            "published": self.published,
-            "source": self.source,
-            "via": self.via,
-            "url": self.url,
-            "quote": self.quote,
-            "note": self.note,
-            "tags": list(self.tags),
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-
-
-_FACT_ATTRIBUTES = (*FACT_FIELDS, "removed")
 
 
 class Metric(NamedTuple):
@@ -179,6 +118,16 @@ class Source(NamedTuple):
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "aliases": list(self.aliases), "url": self.url, "facts": self.facts}
+
+
+def __getattr__(name: str) -> Any:
+    """`Fact`, imported from pptrack.fact when first asked for (`from .models import Fact`)."""
+    if name == "Fact":
+        from .fact import Fact
+
+        globals()["Fact"] = Fact  # later lookups find it without this call
+        return Fact
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def number(x: float | int | None) -> float | int | None:

@@ -252,10 +252,20 @@ def write_block(text: str, lines: int, fmt: str, *, fields: Sequence[str], out: 
         else:
             whole = "".join(("[\n", _json_safe(text), "\n]\n") if fmt == "json" else (_json_safe(text), "\n"))
     else:
-        chunks = _Chunks()
-        _csv_writers(fmt, chunks)[0].writerow([csv_cell(h) for h in fields])
-        whole = "".join((*chunks, text, "\n") if lines else chunks)
+        header = _header_line(fields, fmt)
+        whole = "".join((header, text, "\n")) if lines else header
     (out or sys.stdout).write(whole)
+
+
+def _header_line(fields: Sequence[str], fmt: str) -> str:
+    """The csv or tsv header of `fields` as `write_delimited` writes it: the names joined as
+    they are when none needs quoting or escaping (no csv writer made), else by the writer."""
+    delimiter = "," if fmt == "csv" else "\t"
+    if all(h and csv_cell(h) == h and not any(c in h for c in (delimiter, '"', "\r", "\n")) for h in fields):
+        return delimiter.join(fields) + "\n"
+    chunks = _Chunks()
+    _csv_writers(fmt, chunks)[0].writerow([csv_cell(h) for h in fields])
+    return "".join(chunks)
 
 
 def write_table(

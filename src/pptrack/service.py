@@ -11,12 +11,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import BadInput, NotFound
-from .models import KINDS, Fact, Metric, Source
+from .models import KINDS, Metric, Source
 from .names import clean_name, close_matches, did_you_mean, name_key, slugify
 from .store import FactFilter, Store
 
 if TYPE_CHECKING:
-    from .models import FactDate, Interval
+    from .models import Fact, FactDate, Interval
 
 # Start-up: the records here are NamedTuples (see models), and parsing (dates, values) is
 # imported by the use cases that read what the user wrote: a listing never loads it.

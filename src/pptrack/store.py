@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import models
 from .errors import DatabaseProblem, NotFound
 from .migrations import SCHEMA_VERSION, migrate
-from .models import Fact
+
+if TYPE_CHECKING:
+    from .models import Fact
 
 DB_ERRORS = (sqlite3.Error,)
 BUSY_TIMEOUT_S = 60.0
@@ -263,9 +265,16 @@ LEFT JOIN sources v ON v.id = f.via_id
 
 
 def fact_from_row(row: sqlite3.Row) -> Fact:
-    """A Fact from a row of `_FACT_SELECT`."""
+    """A Fact from a row of `_FACT_SELECT`. (models.Fact: the class is made on first use, and
+    json imported for the first tags: a listing in a data format needs neither.)"""
     tags = row[16]
-    return Fact.of((*row[:16], () if tags == "[]" else tuple(json.loads(tags)), row[17], row[18], row[19] is not None))
+    return models.Fact.of((*row[:16], () if tags == "[]" else _tags(tags), row[17], row[18], row[19] is not None))
+
+
+def _tags(stored: str) -> tuple[str, ...]:
+    import json
+
+    return tuple(json.loads(stored))
 
 
 _FACT_JOINS = _FACT_SELECT[_FACT_SELECT.index("FROM facts f") :]
@@ -658,6 +667,8 @@ class Store:
         )
 
     def add_version(self, fact_id: int, change: str, changed_at: str, data: dict[str, Any]) -> None:
+        import json
+
         self.conn.execute(
             """INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
                VALUES (?, coalesce((SELECT max(version) FROM fact_versions WHERE fact_id = ?), 0) + 1,
