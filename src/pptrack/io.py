@@ -14,16 +14,17 @@ import csv
 import itertools
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 from .dates import ACCEPTED as DATE_ACCEPTED
 from .dates import parse_date, precision_rank
 from .errors import BadInput
-from .models import FACT_FIELDS, KINDS, QUALIFIERS, number
+from .models import FACT_FIELDS, KINDS, QUALIFIERS, Interval, number
 from .names import name_key
 from .render import FORMULA_START
 from .service import now, read_tags, resolve_metric, resolve_source
@@ -226,6 +227,39 @@ class CsvRows:
         except csv.Error as e:
             raise BadInput(f"line {line}: not readable as CSV ({e})") from None
 
+    def chunks(self, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+        """The same (line, cells) as `cells`, up to `size` rows at a time, as (lines, rows):
+        read by the csv module in one call a chunk, each row's line counted from the chunk's
+        first line and the line breaks inside the row's quoted cells (the line numbers go
+        into new uids: they must be the ones `cells` gives)."""
+        if self.pushed:
+            yield [line for line, _ in self.pushed], [cells for _, cells in self.pushed]
+            self.pushed = []
+        reader = self.reader
+        while True:
+            start = reader.line_num + 1
+            chunk: list[list[str]] = []
+            try:
+                chunk.extend(itertools.islice(reader, size))  # keeps the rows read before an error
+            except csv.Error as e:
+                line = start + len(chunk) + sum(map(_line_breaks, chunk))
+                raise BadInput(f"line {line}: not readable as CSV ({e})") from None
+            if not chunk:
+                return
+            if reader.line_num - start + 1 == len(chunk) and min(map(len, chunk)) > 1:
+                yield range(start, start + len(chunk)), chunk  # one line a row, none blank
+                continue
+            lines: list[int] = []
+            kept: list[list[str]] = []
+            line = start
+            for cells in chunk:
+                if cells and (len(cells) > 1 or cells[0].strip()):
+                    lines.append(line)
+                    kept.append(cells)
+                line += 1 + _line_breaks(cells)
+            if kept:
+                yield lines, kept
+
     def peek(self) -> bool:
         """Whether there is a row at all (read now, given again by the iterators)."""
         if not self.pushed:
@@ -240,6 +274,12 @@ class CsvRows:
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         for line, cells in self.cells():
             yield line, self.row(cells)
+
+
+def _line_breaks(cells: list[str]) -> int:
+    """The line breaks inside a row read by the csv module: its quoted cells keep them as
+    written (\\r\\n is one), and the file's lines end at each (open_input's newline="")."""
+    return sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in cells if "\n" in c or "\r" in c)
 
 
 def _json(text: str, where: str) -> Any:
@@ -330,7 +370,7 @@ class _Importer:
         self.value_count = 0
         # Each distinct interval and date gets one id, so that identical rows can be found
         # by their ids alone; past _MEMO intervals they are found by content (slower).
-        self.interval_ids: dict[tuple[Any, ...], int] = {}
+        self.interval_ids: dict[Interval, int] = {}
         self.exact_ids = True
         self.date_ids: dict[str, int] = {}
         self.value_checks: dict[tuple[Any, ...], str | None] = {}
@@ -388,61 +428,61 @@ class _Importer:
     def value(self, written: str) -> tuple[int, int]:
         got = self.values.get(written)
         if got is None:
-            try:
-                interval = parse_value(written)
-            except BadInput as e:
-                got = _short(e.message)
-                self.error_kinds.add("value")
-            else:
-                self.value_count += 1
-                key = (interval.qualifier, interval.value, interval.low, interval.high)
-                interval_id = self.interval_ids.get(key, 0)
-                if not interval_id and self.exact_ids:
-                    if len(self.interval_ids) >= _MEMO:
-                        self.exact_ids = False
-                        self.interval_ids.clear()
-                    else:
-                        interval_id = self.interval_ids[key] = len(self.interval_ids) + 1
-                got = (self.value_count, interval_id)
-                display = " ".join(written.split())
-                self.staged_values.append(
-                    (self.value_count, interval.value, interval.low, interval.high, interval.qualifier, display)
-                )
-            if len(self.values) >= _MEMO:  # a file of ever new values: memory stays flat
-                self.values.clear()
-            self.values[written] = got
-        if isinstance(got, str):
+            got = self.read_value(written)
+        if type(got) is str:
+            self.error_kinds.add("value")
             raise BadInput(got)
+        return got  # type: ignore[return-value]
+
+    def read_value(self, written: str) -> tuple[int, int] | str:
+        """A value not read before: (value id, interval id), staged, or why it cannot be read."""
+        try:
+            interval = parse_value(written)
+        except BadInput as e:
+            got: tuple[int, int] | str = _short(e.message)
+        else:
+            self.value_count = value_id = self.value_count + 1
+            interval_id = self.interval_ids.get(interval, 0)  # (value, low, high, qualifier): 1 == 1.0
+            if not interval_id and self.exact_ids:
+                if len(self.interval_ids) >= _MEMO:
+                    self.exact_ids = False
+                    self.interval_ids.clear()
+                else:
+                    interval_id = self.interval_ids[interval] = len(self.interval_ids) + 1
+            got = (value_id, interval_id)
+            # (id, value, low, high, qualifier, display): the display with its spaces made single
+            self.staged_values.append((value_id, *interval, " ".join(written.split())))
+        if len(self.values) >= _MEMO:  # a file of ever new values: memory stays flat
+            self.values.clear()
+        self.values[written] = got
         return got
 
     def date(self, written: str) -> tuple[int, str, str]:
         got = self.dates.get(written)
         if got is None:
-            try:
-                d = parse_date(written, dayfirst=self.dayfirst)
-            except BadInput as e:
-                got = _short(e.message)
-                self.error_kinds.add("date")
-            else:
-                date_id = self.date_ids.get(d.iso)
-                if date_id is None:
-                    date_id = self.date_ids[d.iso] = len(self.date_ids) + 1
-                    self.staged_dates.append(
-                        (
-                            date_id,
-                            d.iso,
-                            d.precision,
-                            d.start.isoformat(),
-                            d.end.isoformat(),
-                            precision_rank(d.precision),
-                        )
-                    )
-                got = (date_id, d.iso, d.precision)
-            if len(self.dates) >= _MEMO:
-                self.dates.clear()
-            self.dates[written] = got
-        if isinstance(got, str):
+            got = self.read_date(written)
+        if type(got) is str:
+            self.error_kinds.add("date")
             raise BadInput(got)
+        return got  # type: ignore[return-value]
+
+    def read_date(self, written: str) -> tuple[int, str, str] | str:
+        """A date not read before: (date id, iso, precision), staged, or why it cannot be read."""
+        try:
+            d = parse_date(written, dayfirst=self.dayfirst)
+        except BadInput as e:
+            got: tuple[int, str, str] | str = _short(e.message)
+        else:
+            date_id = self.date_ids.get(d.iso)
+            if date_id is None:
+                date_id = self.date_ids[d.iso] = len(self.date_ids) + 1
+                self.staged_dates.append(
+                    (date_id, d.iso, d.precision, d.start.isoformat(), d.end.isoformat(), precision_rank(d.precision))
+                )
+            got = (date_id, d.iso, d.precision)
+        if len(self.dates) >= _MEMO:
+            self.dates.clear()
+        self.dates[written] = got
         return got
 
     def metric(self, name: str) -> int:
@@ -792,26 +832,114 @@ def _stage_all(
 
 
 def _stage_plain_csv(importer: _Importer, rows: CsvRows, progress: Callable[[], None] | None) -> None:
-    """The loop of a big hand-made CSV: a row whose metric, source and date were all read
-    before is staged from the readings remembered (its value read here if new); any other
-    goes through `feed`."""
-    im, iv, i_d, i_s = (rows.header.index(c) for c in REQUIRED)
-    metrics, sources, values, dates = importer.metrics, importer.sources, importer.values, importer.dates
-    plain = importer.plain_rows
-    keys = importer.keys
-    for n, (line, cells) in enumerate(rows.cells(), start=1):
-        if progress is not None and n % _BATCH == 0:
+    """The loop of a big hand-made CSV, a chunk of rows at a time (see _PlainRows)."""
+    plain = _PlainRows(importer, rows)
+    for lines, chunk in rows.chunks(_CHUNK):
+        if progress is not None:
             progress()
+        plain.chunk(lines, chunk)
+
+
+_CHUNK = 1000  # rows read at a time by the loop of a plain CSV
+_first, _second = itemgetter(0), itemgetter(1)
+
+
+class _PlainRows:
+    """Stages the rows of a CSV of just metric, value, date and source. A row whose four cells
+    were all read before, and well, is staged with the others of its chunk by lookups over
+    whole columns (the per-row work of a big file); so is one whose value or date is new (read
+    first, each once, in the order they come). Any other row goes alone through `row`, which
+    reads it as `feed` would, in file order."""
+
+    def __init__(self, importer: _Importer, rows: CsvRows) -> None:
+        self.importer = importer
+        self.rows = rows
+        self.columns = [rows.header.index(c) for c in REQUIRED]
+        # Good readings by cell as read: of cells that need no unescaping (no leading ').
+        self.metrics: dict[str, int] = {}
+        self.sources: dict[str, int] = {}
+        self.values: dict[str, tuple[int, int]] = {}  # -> (value id, interval id)
+        self.dates: dict[str, int] = {}  # -> date id
+
+    def chunk(self, lines: Sequence[int], chunk: list[list[str]]) -> None:
+        if self.importer.errors or set(map(len, chunk)) != {4}:
+            for line, cells in zip(lines, chunk, strict=True):
+                self.row(line, cells)
+            return
+        columns = list(zip(*chunk, strict=True))
+        metrics, values, dates, sources = (columns[i] for i in self.columns)
+        self.read_new(values, dates)
+        metric_ids = list(map(self.metrics.get, metrics))
+        source_ids = list(map(self.sources.get, sources))
+        value_ids = list(map(self.values.get, values))
+        date_ids = list(map(self.dates.get, dates))
+        alone = sorted({*_nones(metric_ids), *_nones(source_ids), *_nones(value_ids), *_nones(date_ids)})
+        start = 0
+        for k in (*alone, len(chunk)):
+            if start < k:
+                part = slice(start, k)
+                self.stage(lines[part], metric_ids[part], source_ids[part], value_ids[part], date_ids[part])
+            if k < len(chunk):
+                self.row(lines[k], chunk[k])
+            start = k + 1
+
+    def read_new(self, values: Sequence[str], dates: Sequence[str]) -> None:
+        """Read the values and dates of a chunk not read before (a bad one is left to `row`)."""
+        importer = self.importer
+        known_values, read_values = self.values, importer.values
+        for v in [v for v in dict.fromkeys(values) if v not in known_values]:
+            got = read_values.get(v) or importer.read_value(v)
+            if type(got) is tuple and v[:1] != "'":
+                if len(known_values) >= _MEMO:
+                    known_values.clear()
+                known_values[v] = got
+        known_dates, read_dates = self.dates, importer.dates
+        for d in [d for d in dict.fromkeys(dates) if d not in known_dates]:
+            got = read_dates.get(d) or importer.read_date(d)
+            if type(got) is tuple and d[:1] != "'":
+                if len(known_dates) >= _MEMO:
+                    known_dates.clear()
+                known_dates[d] = got[0]
+
+    def stage(
+        self,
+        lines: Sequence[int],
+        metric_ids: list[int],
+        source_ids: list[int],
+        value_ids: list[tuple[int, int]],
+        date_ids: list[int],
+    ) -> None:
+        """Stage rows whose readings are all known, as `row` would one by one."""
+        importer = self.importer
+        plain = importer.plain_rows
+        done, count = 0, len(lines)
+        while done < count:
+            end = done + min(count - done, _BATCH - len(plain))  # flushed where row would flush
+            ms, ss, ds, vs = metric_ids[done:end], source_ids[done:end], date_ids[done:end], value_ids[done:end]
+            interval_ids = list(map(_second, vs))
+            keys = importer.keys
+            if keys is not None:  # importer.note of each row
+                before = len(keys)
+                keys.update(map(hash, zip(ms, ss, itertools.repeat(None), ds, interval_ids)))
+                if len(keys) - before != end - done or len(keys) > _KEYS:
+                    importer.keys = None
+            plain.extend(zip(lines[done:end], ms, ss, map(_first, vs), interval_ids, ds, strict=True))
+            importer.rows += end - done
+            if len(plain) >= _BATCH:
+                importer.flush()
+            done = end
+
+    def row(self, line: int, cells: list[str]) -> None:
+        """One row: staged from the readings remembered (its value read here if new), as
+        `quick` would; anything else goes through `feed`."""
+        importer = self.importer
         if len(cells) == 4 and not importer.errors:
+            im, iv, i_d, i_s = self.columns
             m, v, d, s = cells[im], cells[iv], cells[i_d], cells[i_s]
-            metric, source, value, date = metrics.get(m), sources.get(s), values.get(v), dates.get(d)
+            metric, source = importer.metrics.get(m), importer.sources.get(s)
+            value, date = importer.values.get(v), importer.dates.get(d)
             if value is None and type(metric) is int and type(source) is int and v[:1] != "'":
-                # A value not seen before (most are, in a big file): read it here rather than
-                # through `feed`, as `quick` would; a bad one goes on to `feed`, which reports it.
-                try:
-                    value = importer.value(v)
-                except BadInput:
-                    pass
+                value = importer.read_value(v)  # most values are new in a big file; a bad one: see feed
             if (
                 type(metric) is int
                 and type(source) is int
@@ -820,18 +948,27 @@ def _stage_plain_csv(importer: _Importer, rows: CsvRows, progress: Callable[[], 
                 and not (m[:1] == "'" or v[:1] == "'" or d[:1] == "'" or s[:1] == "'")  # escaped: see feed
             ):
                 importer.rows += 1
-                if keys is not None:  # importer.note, inline
-                    h = hash((metric, source, None, date[0], value[1]))
-                    if h in keys or len(keys) >= _KEYS:
-                        keys = importer.keys = None
-                    else:
-                        keys.add(h)
-                plain.append((line, metric, source, value[0], value[1], date[0]))
-                if len(plain) >= _BATCH:
+                importer.note((metric, source, None, date[0], value[1]))
+                importer.plain_rows.append((line, metric, source, value[0], value[1], date[0]))
+                self.metrics[m], self.sources[s], self.dates[d] = metric, source, date[0]
+                if len(self.values) < _MEMO:
+                    self.values[v] = value
+                if len(importer.plain_rows) >= _BATCH:
                     importer.flush()
-                continue
-        importer.feed(line, rows.row(cells))
-        keys = importer.keys
+                return
+        importer.feed(line, self.rows.row(cells))
+
+
+def _nones(items: list[Any]) -> list[int]:
+    """Where None is in `items`."""
+    found: list[int] = []
+    at = -1
+    try:
+        while True:
+            at = items.index(None, at + 1)
+            found.append(at)
+    except ValueError:
+        return found
 
 
 def _update(store: Store, line: int, fact_id: int, updated_at: str) -> None:

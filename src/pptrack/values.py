@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .errors import BadInput
@@ -80,7 +79,7 @@ _SUFFIXES: list[tuple[str, str]] = [
 ]
 
 # Patterns of the full grammar, compiled on first use (re caches them): the common shapes
-# (`_FAST_VALUE`) are all `add` usually reads, and compiling costs start-up.
+# (`_common`) are all `add` usually reads, and compiling costs start-up.
 _SPACES = r"[\s\u00a0\u2009\u202f\u2007]+"
 _NUMERAL = (
     r"(?P<sign>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?P<frac>\.\d+)?"
@@ -137,59 +136,63 @@ _MAX = 10**15  # beyond this a float no longer holds every integer
 
 
 # A written value in the common shapes ("1,400", "nearly 1,400", "~250", "1,200-1,400") is
-# read without the full grammar (a big import reads hundreds of thousands); anything else
-# goes to `parse_written`. Same results, types included (tests/test_import_fast_paths.py).
-_WHOLE_NUMERAL = "[1-9]\\d{0,2}(?:,\\d{3}){1,4}|[1-9]\\d{0,14}|0"  # a whole number under 10**15
-_FAST_VALUE = re.compile(
-    "(?:(?P<word>{words}) |(?P<sign>{signs}) ?)?(?P<n>{numeral})".format(
-        words="|".join(re.escape(p) for p, _ in _PREFIXES if p[-1].isalpha()),
-        signs="|".join(re.escape(p) for p, _ in _PREFIXES if not p[-1].isalpha()),
-        numeral=_WHOLE_NUMERAL,
-    ),
-    re.IGNORECASE,
-)
+# read without the full grammar (a big import reads hundreds of thousands): a qualifier from
+# _PREFIXES, then a space (optional after a symbol), then a whole number in ASCII digits, plain
+# or grouped by commas; or two such numbers joined by a hyphen. Anything else goes to
+# `parse_written`. Same results, types included (tests/test_values_fast.py).
 _QUALIFIER_OF = dict(_PREFIXES)
-# And a range of two such numerals joined by a hyphen ("1,200-1,400").
-_FAST_RANGE = f"({_WHOLE_NUMERAL})-({_WHOLE_NUMERAL})"
+_WHOLE_NUMERAL = re.compile("[1-9][0-9]{0,2}(?:,[0-9]{3}){1,4}|[1-9][0-9]{0,14}|0")  # a whole number < 10**15
+_interval_of = tuple.__new__  # Interval(...) without the call of its generated __new__
 
 
 def _common(text: str) -> Interval | None:
     """`text` read when it has one of the common shapes, else None."""
-    m = _FAST_VALUE.fullmatch(text)
-    if m is None:
-        r = re.fullmatch(_FAST_RANGE, text)
-        if r is None:
+    head, space, number = text.rpartition(" ")
+    if space:
+        qualifier = _QUALIFIER_OF.get(head.lower())
+        if qualifier is None:
             return None
-        a, b = int(r.group(1).replace(",", "")), int(r.group(2).replace(",", ""))
-        if a > b:
-            return None  # the grammar says what is wrong
-        both = a + b  # the midpoint as values._parse_range gives it: whole, or exact to .5
-        return Interval(both // 2 if both % 2 == 0 else both / 2, a, b, "range")
-    word, sign, digits = m.groups()
-    phrase = word or sign
-    qualifier = _QUALIFIER_OF[phrase.lower()] if phrase else "exact"
-    digits = digits.replace(",", "")
+    elif "0" <= text[:1] <= "9":
+        if "-" in text:
+            return _common_range(text)
+        qualifier = "exact"
+    else:  # a symbol written against the number: "~250", ">=8"
+        symbol = text[:2] if text[1:2] == "=" else text[:1]
+        qualifier = _QUALIFIER_OF.get(symbol)  # no qualifier word is one letter (or two, the last '=')
+        if qualifier is None:
+            return None
+        number = text[len(symbol) :]
+    if _WHOLE_NUMERAL.fullmatch(number) is None:
+        return None
+    digits = number.replace(",", "") if "," in number else number
     n = int(digits)
-    if qualifier not in _WHOLE:
-        from decimal import Decimal
+    # The interval values._interval gives, in whole arithmetic: n < 10**15, so n ± 0.5 is
+    # exact as a float.
+    if qualifier == "exact":
+        return _interval_of(Interval, (n, n, n, "exact"))
+    if qualifier == "at_least":
+        return _interval_of(Interval, (n, n, None, "at_least"))
+    if qualifier == "at_most":
+        return _interval_of(Interval, (n, None, n, "at_most"))
+    u = 10 ** (len(digits) - len(digits.rstrip("0"))) if n else 1  # rounding_unit
+    if qualifier == "approx":
+        return _interval_of(
+            Interval, (n, n - u // 2, n + u // 2, "approx") if u > 1 else (n, n - 0.5, n + 0.5, "approx")
+        )
+    if qualifier == "over":
+        return _interval_of(Interval, (n, n, n + u, "over"))
+    return _interval_of(Interval, (n, n - u, n, qualifier))  # nearly, under
 
-        return _interval(Decimal(n), rounding_unit(Decimal(n)), qualifier)
-    # Whole numbers in whole arithmetic: the same interval as values._interval gives
-    # (n < 10**15, so n ± 0.5 is exact as a float), without Decimal.
-    u = 10 ** (len(digits) - len(digits.rstrip("0"))) if n else 1
-    return Interval(n, *_WHOLE[qualifier](n, u), qualifier)
 
-
-# qualifier -> (low, high) of a whole number n with rounding unit u, as values._interval.
-_WHOLE: dict[str, Callable[[int, int], tuple[float | None, float | None]]] = {
-    "exact": lambda n, u: (n, n),
-    "approx": lambda n, u: (n - u // 2, n + u // 2) if u > 1 else (n - 0.5, n + 0.5),
-    "nearly": lambda n, u: (n - u, n),
-    "under": lambda n, u: (n - u, n),
-    "over": lambda n, u: (n, n + u),
-    "at_least": lambda n, u: (n, None),
-    "at_most": lambda n, u: (None, n),
-}
+def _common_range(text: str) -> Interval | None:
+    low, _, high = text.partition("-")
+    if _WHOLE_NUMERAL.fullmatch(low) is None or _WHOLE_NUMERAL.fullmatch(high) is None:
+        return None
+    a, b = int(low.replace(",", "")), int(high.replace(",", ""))
+    if a > b:
+        return None  # the grammar says what is wrong
+    both = a + b  # the midpoint as values._parse_range gives it: whole, or exact to .5
+    return _interval_of(Interval, (both // 2 if both % 2 == 0 else both / 2, a, b, "range"))
 
 
 def parse_value(text: str) -> Interval:
