@@ -323,3 +323,17 @@ def test_diff_sources_starts_lean(run: Run, db_path: Path) -> None:
     add(run, PP, "6", "2025-08", "B")
     assert loaded_modules(HEAVY, "diff-sources", PP, "--db", str(db_path)) == set()
     assert loaded_modules(HEAVY, "diff-sources", PP, "--format", "json", "--db", str(db_path)) == set()
+
+
+def test_whole_numbers_are_compared_without_decimal_or_whole_facts(run: Run, db_path: Path) -> None:
+    """Spreads and means of whole numbers are worked out in integers, and figures are read
+    from the index without making facts: neither decimal nor pptrack.fact is imported."""
+    add(run, PP, "1,189", "2025-08", "A")
+    add(run, PP, "nearly 1,200", "2025-08-20", "B")
+    add(run, PP, "over 1,000", "2025-09", "A")
+    add(run, PP, "1,100", "2025-09", "B")
+    watched = ("decimal", "fractions", "pptrack.fact", "dataclasses")
+    assert loaded_modules(watched, "diff-sources", PP, "--db", str(db_path)) == set()
+    result = run("diff-sources", PP, "--format", "json")
+    assert [(p["mean_diff"], p["higher"]) for p in json.loads(result.stdout)["pairs"]] == [(-55.5, "B")]
+    assert [r["spread"] for r in json.loads(result.stdout)["rows"]] == [11, 100]

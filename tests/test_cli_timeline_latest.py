@@ -18,6 +18,7 @@ from pptrack import render
 from pptrack.store import open_db
 from pptrack.timeline import latest_figures, latest_table
 from test_render_tables import tables
+from test_startup import loaded_modules
 
 
 def table_cells(text: str) -> list[list[str]]:
@@ -96,3 +97,10 @@ def test_the_cells_of_the_table_are_the_figures_of_latest_figures(run: Run, db_p
     ]
     assert [list(row) for row in zip(*cells, strict=True)] == expected
     assert expected[0] == ["died", "2024", "7", "Viasna", "", "303"]
+
+
+def test_the_table_is_made_without_whole_facts(run: Run, db_path: Path) -> None:
+    """The table reads the index alone: Fact (pptrack.fact, a dataclass) is never imported."""
+    add(run, "prisoners", "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
+    watched = ("pptrack.fact", "dataclasses", "decimal", "json")
+    assert loaded_modules(watched, "latest", "--db", str(db_path)) == set()

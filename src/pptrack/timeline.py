@@ -6,16 +6,18 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .models import Fact
 from .store import Store
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-# The service (names, values, dates) and decimal are imported where they are used: `latest`
-# without a metric or a date needs none of them, and pays nothing for them at start-up. The
-# records are NamedTuples: a frozen dataclass costs a millisecond to define at import and
-# 2 µs to make (timeline makes one a figure, 10,000 for a big metric), a NamedTuple a tenth.
+    from .models import Fact
+
+# The service (names, values, dates), decimal and Fact (pptrack.fact, a frozen dataclass) are
+# imported where they are used: `latest` without a metric or a date needs none of them, and
+# pays nothing for them at start-up. The records are NamedTuples: a frozen dataclass costs a
+# millisecond to define at import and 2 µs to make (timeline makes one a figure, 10,000 for
+# a big metric), a NamedTuple a tenth.
 
 
 class TimelineRow(NamedTuple):

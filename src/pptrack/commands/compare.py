@@ -98,10 +98,13 @@ def _write_tables(c: "Comparison") -> None:
         col("spread", right=True),
         col("verdict", style=lambda v: "bold red" if v == CONFLICT else None),
     ]
+    # Each row's figures as written, blank where a source said nothing: its displays laid
+    # over blanks in column order, then read out by the columns at C speed (130 x 50 cells).
+    blanks = dict.fromkeys(c.sources, "")
     rows: list[list[object]] = [
         [
             r.period,
-            *[r.figures[name].display if name in r.figures else "" for name in c.sources],
+            *map({**blanks, **{name: f.display for name, f in r.figures.items()}}.__getitem__, c.sources),
             format_number(r.spread),
             verdict(r),
         ]
