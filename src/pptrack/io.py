@@ -887,14 +887,14 @@ class _PlainRows:
         """Read the values and dates of a chunk not read before (a bad one is left to `row`)."""
         importer = self.importer
         known_values, read_values = self.values, importer.values
-        for v in [v for v in dict.fromkeys(values) if v not in known_values]:
+        for v in itertools.filterfalse(known_values.__contains__, dict.fromkeys(values)):
             got = read_values.get(v) or importer.read_value(v)
             if type(got) is tuple and v[:1] != "'":
                 if len(known_values) >= _MEMO:
                     known_values.clear()
                 known_values[v] = got
         known_dates, read_dates = self.dates, importer.dates
-        for d in [d for d in dict.fromkeys(dates) if d not in known_dates]:
+        for d in itertools.filterfalse(known_dates.__contains__, dict.fromkeys(dates)):
             got = read_dates.get(d) or importer.read_date(d)
             if type(got) is tuple and d[:1] != "'":
                 if len(known_dates) >= _MEMO:
