@@ -30,7 +30,7 @@ def through_facts(db: Path, fmt: str, **query: object) -> str:
     return out.getvalue()
 
 
-def block(db: Path, fmt: str) -> tuple[str, int] | None:
+def block(db: Path, fmt: str) -> tuple[bytes, int] | None:
     store = open_db(db, write=False)
     try:
         return service.list_fact_block(store, service.ListQuery(), fmt)
@@ -84,9 +84,9 @@ def test_a_line_to_quote_or_to_write_in_python_sends_the_listing_line_by_line(ma
 
     run("add", "pp", "5", "--date", "2024", "--source", "UN", "--quote", 'he said "free them"')
     made = block(many, "tsv")
-    assert made is not None and made[1] == 121 and '"free them"' in made[0]
+    assert made is not None and made[1] == 121 and b'"free them"' in made[0]
     assert not plain_block(*made, "tsv", len(FACT_FIELDS))  # a cell with a quote is quoted in tsv
-    assert plain_block(*(block(many, "json") or ("", 0)), "json", len(FACT_FIELDS))
+    assert plain_block(*(block(many, "json") or (b"", 0)), "json", len(FACT_FIELDS))
     run("add", "pp", "about 0.3", "--date", "2024", "--source", "UN")
     assert block(many, "json") is None  # 0.35 is a number SQLite writes otherwise
     for fmt in ("tsv", "json", "jsonl", "csv"):

@@ -89,8 +89,6 @@ class FactDate(NamedTuple):
     end: date
 
 
-
-
 class Metric(NamedTuple):
     slug: str
     label: str

@@ -393,9 +393,9 @@ def list_fact_lines(store: Store, q: ListQuery, fmt: str) -> list[tuple[str | No
     return store.fact_lines(fact_filter(store, q, newest_first=True), fmt)
 
 
-def list_fact_block(store: Store, q: ListQuery, fmt: str) -> tuple[str, int] | None:
-    """The lines of `list_fact_lines` joined into one text by SQLite, and how many; None if
-    Python must write a line (see Store.fact_block)."""
+def list_fact_block(store: Store, q: ListQuery, fmt: str) -> tuple[bytes, int] | None:
+    """The lines of `list_fact_lines` joined into one UTF-8 text by SQLite, and how many; None
+    if Python must write a line (see Store.fact_block)."""
     return store.fact_block(fact_filter(store, q, newest_first=True), fmt)
 
 
