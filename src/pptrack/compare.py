@@ -205,7 +205,10 @@ def rows_by_period(figures: Iterable[Sequence[Any]], period: str) -> list[Row]:
         label = labels.get(f[1])
         if label is None:
             label = labels[f[1]] = period_of(f[1], f[2], period)
-        latest.setdefault(label, {})[f[0]] = f
+        found = latest.get(label)
+        if found is None:  # not setdefault(label, {}): no dict made and dropped a fact
+            found = latest[label] = {}
+        found[f[0]] = f
     # tuple.__new__ makes the Figure as Figure._make does, without a Python call a figure
     # (a million facts keep 5,000 of them): the store's rows have Figure's fields, in order.
     make = tuple.__new__
@@ -230,10 +233,13 @@ def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
     exact = {v: _exact(v) for v in values if type(v) is not int}
     places = max((-int(d.as_tuple().exponent) for d in exact.values()), default=0)
     scale = 10 ** max(places, 0)
-    scaled = {v: int(exact[v] * scale) if v in exact else v * scale for v in values}
+    if exact:
+        scaled = {v: int(exact[v] * scale) if v in exact else v * scale for v in values}
+    else:  # whole numbers only (the usual metric), each its own scaled value
+        scaled = dict(zip(values, values, strict=True))
     column = {s: i for i, s in enumerate(sources)}
     # Values shifted up by `offset` are never negative, so that fields never borrow from each other.
-    offset = max((abs(v) for v in scaled.values()), default=0) + 1
+    offset = max(map(abs, scaled.values()), default=0) + 1
     # Field widths: a sum of a's (value + offset) over the periods b reported too; a count of periods.
     sum_bits = (len(rows) * 2 * offset).bit_length() + 1
     count_bits = len(rows).bit_length() + 1
@@ -270,7 +276,7 @@ def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
         diff = ((sums[ia] >> (sum_bits * ib)) & sum_mask) - ((sums[ib] >> (sum_bits * ia)) & sum_mask)
         a_higher = (higher[ia] >> (count_bits * ib)) & count_mask
         b_higher = (higher[ib] >> (count_bits * ia)) & count_mask
-        pairs.append(Pair(a, b, n, _plain(diff / (n * scale)), a_higher, b_higher))
+        pairs.append(Pair(a, b, n, number(diff / (n * scale)), a_higher, b_higher))
     return pairs
 
 

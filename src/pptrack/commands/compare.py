@@ -148,10 +148,19 @@ def _pair_rows(pairs: "list[Pair]") -> list[list[object]]:
 
 
 def mean_texts(means: "Iterable[float | int | None]") -> list[str]:
-    """Means as the pairs table shows them: to one decimal (JSON carries them in full)."""
+    """Means as the pairs table shows them: to one decimal (JSON carries them in full), as
+    format_number writes them. A mean with a tenth below 1e15 (most of them) is written by
+    format at once: format_number would find its repr has one decimal and write it so."""
     from ..values import format_number
 
-    return [format_number(None if x is None else round(x, 1)) for x in means]
+    texts = []
+    for x in means:
+        shown = None if x is None else round(x, 1)
+        if type(shown) is float and not shown.is_integer() and -1e15 < shown < 1e15:
+            texts.append(format(shown, ",.1f"))
+        else:
+            texts.append(format_number(shown))
+    return texts
 
 
 def mean_text(x: float | int | None) -> str:
