@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -104,3 +105,23 @@ def test_the_table_is_made_without_whole_facts(run: Run, db_path: Path) -> None:
     add(run, "prisoners", "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
     watched = ("pptrack.fact", "dataclasses", "decimal", "json")
     assert loaded_modules(watched, "latest", "--db", str(db_path)) == set()
+
+
+def test_on_a_narrow_terminal_the_via_column_is_left_out(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the table would not fit the terminal, via goes (names fold, the rest stays whole)."""
+    from pptrack.commands import timeline as commands
+
+    add(run, "prisoners", "1,189", "2025-05-21", "Viasna", "--via", "Pozirk and a long publisher name")
+    add(run, "prisoners", "nearly 1,400", "2024-05-21", "EU")
+    headers = {}
+    for width in (200, 60):
+        monkeypatch.setattr(commands, "_terminal_width", lambda width=width: width)
+        result = run("latest", "--as-of", "2025-10-30")
+        assert result.exit_code == 0, result.stderr
+        headers[width], _, *rows = table_cells(result.stdout)
+    assert headers[200] == ["metric", "date", "value", "source", "via", "days old"]
+    assert headers[60] == ["metric", "date", "value", "source", "days old"]
+    assert rows == [
+        ["prisoners", "2025-05-21", "1,189", "Viasna", "162"],
+        ["", "2024-05-21", "nearly 1,400", "EU", "527"],
+    ]
