@@ -105,6 +105,21 @@ def test_numbers_list_the_same_on_a_file_and_through_facts(number: float, plain:
         assert on_a_file(plain, "list", "--format", fmt) == through_facts(plain, fmt), fmt
 
 
+@pytest.mark.parametrize("value", ["abc", "=1", "7 apples", "Вясна"])
+def test_text_where_a_number_belongs_lists_as_through_facts(value: str, plain: Path, run: Run) -> None:
+    """A NUMERIC column keeps text that reads as no number (a file another program wrote):
+    the integers beside it add up to one, and SQLite writes it as Python does."""
+    with sqlite3.connect(plain) as conn:
+        conn.execute("UPDATE facts SET value = ?, low = 5, high = 6 WHERE id = 1", (value,))
+        assert conn.execute("SELECT typeof(value), typeof(value + low + high) FROM facts WHERE id = 1").fetchone() == (
+            "text",
+            "integer",
+        )
+    for fmt in FORMATS:
+        assert on_a_file(plain, "list", "--format", fmt) == through_facts(plain, fmt), fmt
+        assert run("list", "--format", fmt).stdout_bytes == through_facts(plain, fmt), fmt
+
+
 def test_an_ascii_listing_goes_to_a_stdout_of_another_encoding(plain: Path, run: Run) -> None:
     """Bytes go straight out only where the stream would encode them so: ASCII to an ASCII
     stdout; non-ASCII to it fails as a text write does, with its one line."""

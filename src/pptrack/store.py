@@ -316,7 +316,13 @@ def _plain_number(x: str) -> str:
     )
 
 
-_PLAIN_NUMBERS = " AND ".join(_plain_number(f"f.{x}") for x in ("value", "low", "high"))
+# Three integers (most facts) are told by one test: their sum is an integer only if each is (a real,
+# a NULL or an overflow makes it otherwise); the rest are looked at one by one.
+_PLAIN_NUMBERS = (
+    "(typeof(f.value + f.low + f.high) = 'integer' OR ("
+    + " AND ".join(_plain_number(f"f.{x}") for x in ("value", "low", "high"))
+    + "))"
+)
 # json_each ends a tag at a NUL character (stored, by json.dumps, as \u0000): such tags are left to Python.
 _TAGS_NO_NUL = "instr(f.tags, '\\u0000') = 0"
 _TAGS_JSON = (
@@ -350,7 +356,7 @@ def _fact_line_select(delimiter: str) -> str:
     line = f"printf('{delimiter.join(['%s'] * len(cells))}', {', '.join(cells)})"
     # printf's %s ends a text at a NUL character: a line with one is left to Python.
     no_nul = " AND ".join(
-        [f"coalesce(instr({c}, char(0)), 0) = 0" for c in cells if c not in _FACT_CHECKED and c != _FACT_TAGS_JOINED]
+        [f"instr({c}, char(0)) IS NOT TRUE" for c in cells if c not in _FACT_CHECKED and c != _FACT_TAGS_JOINED]
         + [_TAGS_NO_NUL]
     )
     return f"SELECT CASE WHEN {_PLAIN_NUMBERS} AND {no_nul} THEN {line} END AS line, f.id\n{_FACT_JOINS}"
