@@ -221,7 +221,7 @@ class CsvRows:
         line = reader.line_num + 1
         try:
             for cells in reader:
-                if cells and (len(cells) > 1 or cells[0].strip()):
+                if _filled(cells):
                     yield line, cells
                 line = reader.line_num + 1
         except csv.Error as e:
@@ -253,7 +253,7 @@ class CsvRows:
             kept: list[list[str]] = []
             line = start
             for cells in chunk:
-                if cells and (len(cells) > 1 or cells[0].strip()):
+                if _filled(cells):
                     lines.append(line)
                     kept.append(cells)
                 line += 1 + _line_breaks(cells)
@@ -274,6 +274,11 @@ class CsvRows:
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         for line, cells in self.cells():
             yield line, self.row(cells)
+
+
+def _filled(cells: list[str]) -> bool:
+    """Whether a row read by the csv module is more than a blank line (nothing, or spaces)."""
+    return len(cells) > 1 or (len(cells) == 1 and bool(cells[0].strip()))
 
 
 def _line_breaks(cells: list[str]) -> int:
