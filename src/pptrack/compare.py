@@ -6,7 +6,7 @@ Functions here take a Store or plain figures, return models, and never print.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -211,9 +211,9 @@ def rows_by_period(figures: Iterable[Sequence[Any]], period: str) -> list[Row]:
         found[f[0]] = f
     # tuple.__new__ makes the Figure as Figure._make does, without a Python call a figure
     # (a million facts keep 5,000 of them): the store's rows have Figure's fields, in order.
-    make = tuple.__new__
+    make = partial(tuple.__new__, Figure)
     return [
-        Row.of(label, {name: make(Figure, f) for name, f in latest[label].items()})
+        Row.of(label, dict(zip(latest[label], map(make, latest[label].values()), strict=True)))
         for label in sorted(latest, key=period_key)
     ]
 

@@ -342,7 +342,7 @@ def _write_columns(raw: list[list[object]], columns: Sequence[Column], out: IO[s
     padded = _padded(by_column, sizes, widths, columns)
     head = _padded([[h] for h in headers], [[cell_width(h)] for h in headers], widths, columns)
     lines = ["  ".join(h[0] for h in head).rstrip(), "  ".join("-" * w for w in widths).rstrip()]
-    lines.extend("  ".join(parts).rstrip() for parts in zip(*padded, strict=True))
+    lines.extend(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))  # no Python call a line
     out.write("\n".join(lines) + "\n")
 
 
