@@ -211,8 +211,8 @@ def plain_block(data: bytes, lines: int, fmt: str, cells: int) -> bool:
         return True
     delimiter = b"," if fmt == "csv" else b"\t"
     # Each line has cells - 1 delimiters and all but the last a newline: a cell holding either
-    # makes one more. Both are counted in one pass, by what deleting them takes off the length.
-    breaks = len(data) - len(data.translate(None, delimiter + b"\n"))
+    # makes one more, so their sum tells (bytes.count: no copy of 1.7 MB made, as translate would).
+    breaks = data.count(delimiter) + data.count(b"\n")
     return breaks == cells * lines - 1 and _plain_cells(data, delimiter)
 
 
