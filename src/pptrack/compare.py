@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cached_property, partial
 from itertools import combinations
+from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import BadInput
@@ -46,6 +47,10 @@ def period_key(label: str) -> tuple[str, int]:
     return label, 2
 
 
+_LOW, _HIGH, _VALUE = attrgetter("low"), attrgetter("high"), attrgetter("value")
+_given = partial(is_not, None)
+
+
 def consistent(intervals: Iterable[Interval | Figure]) -> bool:
     """Whether the figures can all be true at once: every two of them overlap.
 
@@ -53,8 +58,10 @@ def consistent(intervals: Iterable[Interval | Figure]) -> bool:
     must lie below the lowest upper end, or be that end with every interval closed there.
     """
     found = list(intervals)
-    low = max([i.low for i in found if i.low is not None], default=None)
-    high = min([i.high for i in found if i.high is not None], default=None)
+    # The ends read and the open ones left out by map and filter over C callables: a million
+    # facts give 130 periods of 40 figures, and a comprehension is a Python step a figure.
+    low = max(filter(_given, map(_LOW, found)), default=None)
+    high = min(filter(_given, map(_HIGH, found)), default=None)
     if low is None or high is None or low < high:
         return True
     if low > high:
@@ -123,7 +130,7 @@ class Row(NamedTuple):
     @classmethod
     def of(cls, period: str, figures: dict[str, Figure]) -> Row:
         found = figures.values()
-        return cls(period, figures, spread(f.value for f in found), consistent(found))
+        return cls(period, figures, spread(map(_VALUE, found)), consistent(found))
 
     @property
     def values(self) -> dict[str, float | int | None]:
