@@ -105,15 +105,20 @@ def mixed_csv(count: int) -> tuple[str, list[int]]:
     return text, lines
 
 
-@pytest.mark.parametrize(("chunk", "batch"), [(1000, 5000), (1, 5000), (3, 2), (7, 4), (50, 3)])
+@pytest.mark.parametrize(
+    ("chunk", "batch", "memo", "keys"),
+    [(1000, 5000, 100_000, 250_000), (1, 5000, 100_000, 250_000), (3, 2, 100_000, 250_000), (7, 4, 3, 250_000),
+     (50, 3, 100_000, 5), (20, 8, 4, 30)],
+)  # fmt: skip
 def test_the_chunked_loop_stages_what_the_row_loop_stages(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, batch: int
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, batch: int, memo: int, keys: int
 ) -> None:
+    # memo and keys: fewer readings remembered and rows told apart than the file has
+    for name, value in (("_CHUNK", chunk), ("_BATCH", batch), ("_MEMO", memo), ("_KEYS", keys)):
+        monkeypatch.setattr(f"pptrack.io.{name}", value)
     text, lines = mixed_csv(120)
     path = tmp_path / "in.csv"
     path.write_bytes(text.encode())
-    monkeypatch.setattr("pptrack.io._CHUNK", chunk)
-    monkeypatch.setattr("pptrack.io._BATCH", batch)
     result = run("import", str(path))
     assert result.exit_code == 0, result.stderr
     repeated = sum(1 for n in range(120) if n % len(ROWS) == 3)  # the fourth row is the first's twin

@@ -71,6 +71,20 @@ def test_no_two_rows_alike_is_not_taken_for_granted_past_the_memory_limit(
     assert len(run_json("list")) == 5
 
 
+def test_a_row_like_an_early_one_is_found_once_intervals_are_no_longer_numbered(
+    run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past _MEMO distinct intervals a value read again gets no interval id: the last row, like
+    # the first, was once told apart from it by ids and written a second time.
+    monkeypatch.setattr("pptrack.io._MEMO", 3)
+    lines = "pp,5,2021,X\npp,6,2022,X\npp,7,2022,X\npp,8,2023,X\npp,9,2024,X\npp,5,2021,X\n"
+    result = run("import", write(tmp_path, "metric,value,date,source\n" + lines))
+    assert result.stderr.splitlines()[-1] == "imported 5 fact(s); 1 already present; 0 updated"
+    assert sorted((f["display"], f["date"]) for f in run_json("list")) == [
+        ("5", "2021"), ("6", "2022"), ("7", "2022"), ("8", "2023"), ("9", "2024")
+    ]  # fmt: skip
+
+
 def test_a_bad_new_value_in_a_plain_file_is_reported_with_its_line(run: Run, tmp_path: Path) -> None:
     path = write(tmp_path, "metric,value,date,source\npp,5,2021,X\npp,lots,2021,X\npp,,2021,X\npp,6,2021,X\n")
     result = run("import", path)

@@ -452,6 +452,9 @@ class _Importer:
                 if len(self.interval_ids) >= _MEMO:
                     self.exact_ids = False
                     self.interval_ids.clear()
+                    # A value read again from now on gets no interval id: rows are no longer
+                    # told apart by ids, so any two may be alike (found by content).
+                    self.keys = None
                 else:
                     interval_id = self.interval_ids[interval] = len(self.interval_ids) + 1
             got = (value_id, interval_id)
@@ -867,6 +870,7 @@ class _PlainRows:
         self.dates: dict[str, int] = {}  # -> date id
 
     def chunk(self, lines: Sequence[int], chunk: list[list[str]]) -> None:
+        """Stage the rows of one chunk (from CsvRows.chunks), in file order."""
         if self.importer.errors or set(map(len, chunk)) != {4}:
             for line, cells in zip(lines, chunk, strict=True):
                 self.row(line, cells)
@@ -955,9 +959,9 @@ class _PlainRows:
                 importer.rows += 1
                 importer.note((metric, source, None, date[0], value[1]))
                 importer.plain_rows.append((line, metric, source, value[0], value[1], date[0]))
-                self.metrics[m], self.sources[s], self.dates[d] = metric, source, date[0]
-                if len(self.values) < _MEMO:
-                    self.values[v] = value
+                self.metrics[m], self.sources[s] = metric, source
+                if len(self.values) < _MEMO and len(self.dates) < _MEMO:
+                    self.values[v], self.dates[d] = value, date[0]
                 if len(importer.plain_rows) >= _BATCH:
                     importer.flush()
                 return
