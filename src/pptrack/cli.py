@@ -16,7 +16,7 @@ from .errors import ExitCode, PptrackError
 # imported and only its click command built: start-up is paid for what is used.
 COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("facts", "add"),
-    "list": ("facts", "list_"),
+    "list": ("listing", "list_"),
     "show": ("facts", "show"),
     "edit": ("facts", "edit"),
     "rm": ("facts", "rm"),
