@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cached_property, partial
-from itertools import combinations
+from itertools import chain, combinations
 from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -236,7 +236,7 @@ def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
     """
     # Exact arithmetic on integers: every value scaled by the same power of ten.
     # Only fractions need Decimal to be scaled exactly; whole numbers are exact as they are.
-    values = {f.value for r in rows for f in r.figures.values()}
+    values = set(map(_VALUE, chain.from_iterable(r.figures.values() for r in rows)))
     exact = {v: _exact(v) for v in values if type(v) is not int}
     places = max((-int(d.as_tuple().exponent) for d in exact.values()), default=0)
     scale = 10 ** max(places, 0)
@@ -272,18 +272,19 @@ def compare_pairs(rows: Sequence[Row], sources: Sequence[str]) -> list[Pair]:
             sums[i] += (value + offset) * everyone
             higher[i] += below
     sum_mask, count_mask = (1 << sum_bits) - 1, (1 << count_bits) - 1
-    pairs = []
+    pairs: list[Pair] = []
+    make = partial(tuple.__new__, Pair)  # as Pair(...) makes it, without a Python call a pair
     for (ia, a), (ib, b) in combinations(enumerate(sources), 2):
         n = (reported[ia] & reported[ib]).bit_count()
         if not n:
-            pairs.append(Pair(a, b, 0, None, 0, 0))
+            pairs.append(make((a, b, 0, None, 0, 0)))
             continue
         # The offsets cancel: both fields hold n of them. Dividing two integers gives the
         # float nearest the exact mean (as Fraction would), without Decimal's rounding first.
         diff = ((sums[ia] >> (sum_bits * ib)) & sum_mask) - ((sums[ib] >> (sum_bits * ia)) & sum_mask)
         a_higher = (higher[ia] >> (count_bits * ib)) & count_mask
         b_higher = (higher[ib] >> (count_bits * ia)) & count_mask
-        pairs.append(Pair(a, b, n, number(diff / (n * scale)), a_higher, b_higher))
+        pairs.append(make((a, b, n, number(diff / (n * scale)), a_higher, b_higher)))
     return pairs
 
 
@@ -310,7 +311,7 @@ def diff_sources(
         names = store.source_names(picked)
         columns = tuple(names[i] for i in picked)
     else:
-        columns = tuple(sorted({n for r in rows for n in r.figures}, key=lambda n: (name_key(n), n)))
+        columns = tuple(sorted(set().union(*(r.figures for r in rows)), key=lambda n: (name_key(n), n)))
     slug = store.metric_slug(metric_id)
     comparison = Comparison(slug, period, by, columns, rows)
     comparison.notices.extend(_notices(comparison))
