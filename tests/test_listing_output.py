@@ -188,3 +188,12 @@ def test_plain_block_sends_a_cell_to_quote_or_escape_line_by_line(cells: list[st
     assert render.plain_block(data, 2, "tsv", 3) is plain_in_tsv
     assert render.plain_block(data, 2, "json", 3)
     assert render.plain_block(b"", 0, "tsv", 3)
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "json", "jsonl"])
+def test_a_listing_sqlite_writes_imports_no_json_csv_nor_fact(fmt: str, plain: Path) -> None:
+    """What a listing made whole by SQLite never needs stays unloaded (6 ms of imports)."""
+    from test_startup import loaded_modules
+
+    watched = ("json", "csv", "dataclasses", "pptrack.fact", "pptrack.commands.facts")
+    assert loaded_modules(watched, "list", "--format", fmt, "--db", str(plain)) == set()
