@@ -177,3 +177,26 @@ def test_datasette_metadata(run: Run, tmp_path: Path) -> None:
     tables = meta["databases"]["team"]["tables"]
     assert {"facts_named", "latest_per_metric_source", "facts", "fact_versions"} <= set(tables)
     assert "nearly 1,400" in tables["facts_named"]["columns"]["display"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_jsonl_and_csv_stream_record_by_record(fmt: str) -> None:
+    # Export writes jsonl and csv as it reads: a line is out before the next record is
+    # asked for, so a million facts never sit in memory at once (a list of every jsonl
+    # line once held 500 MB for them).
+    from pptrack.render import write_records
+
+    pulled = 0
+    lines_at_pull: list[int] = []
+    out = io.StringIO()
+
+    def records():  # type: ignore[no-untyped-def]
+        nonlocal pulled
+        for i in range(5):
+            lines_at_pull.append(out.getvalue().count("\n"))
+            pulled += 1
+            yield {"uid": f"u{i}", "value": i}
+
+    write_records(records(), fmt, [], fields=["uid", "value"], out=out)
+    header = 1 if fmt == "csv" else 0
+    assert lines_at_pull == [header + i for i in range(5)]
