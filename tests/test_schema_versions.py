@@ -169,3 +169,22 @@ def test_processes_upgrading_at_once_make_one_faithful_backup(v1_copy: Path) -> 
     assert query(backup, f"SELECT {FACT_COLUMNS} FROM facts ORDER BY id") == facts_before
     assert user_version(v1_copy) == migrations.SCHEMA_VERSION
     assert query(v1_copy, "SELECT count(*) FROM facts")[0][0] == len(facts_before) + 3
+
+
+@pytest.mark.skipif(migrations.SCHEMA_VERSION == 1, reason="no migration after version 1 yet")
+def test_an_older_backup_of_the_same_version_is_never_written_over(run: Run, v1_copy: Path) -> None:
+    # A v1 file upgraded once, then restored from a copy and upgraded again: both
+    # backups stay, the second beside the first.
+    first = v1_copy.with_name("tracker.db.v1.bak")
+    assert run("list", "--db", str(v1_copy)).exit_code == 0
+    first_digest = digest(first)
+    shutil.copyfile(V1, v1_copy)
+    for suffix in ("-wal", "-shm"):
+        v1_copy.with_name(v1_copy.name + suffix).unlink(missing_ok=True)
+    sqlite3.connect(v1_copy).execute("UPDATE facts SET note = 'restored copy' WHERE id = 1").connection.commit()
+    again = run("list", "--db", str(v1_copy))
+    second = v1_copy.with_name("tracker.db.v1.2.bak")
+    assert again.exit_code == 0 and str(second) in again.stderr
+    assert digest(first) == first_digest
+    assert query(second, "SELECT note FROM facts WHERE id = 1") == [("restored copy",)]
+    assert user_version(second) == 1 and user_version(v1_copy) == migrations.SCHEMA_VERSION

@@ -224,7 +224,7 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     Read through a second connection: `conn` holds the write lock, so what is copied is
     the last committed state and no other process can change it meanwhile.
     """
-    backup = path.with_name(f"{path.name}.v{version}.bak")
+    backup = _free_backup_name(path, version)
     try:
         source = _connect(str(path))
         target = sqlite3.connect(backup)
@@ -235,6 +235,17 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
             source.close()
     except sqlite3.Error as e:
         raise DatabaseProblem(f"cannot write the backup copy {backup} before upgrading {path}: {e}") from None
+    return backup
+
+
+def _free_backup_name(path: Path, version: int) -> Path:
+    """NAME.vOLD.bak, or NAME.vOLD.2.bak, .3.bak ... when that is taken: an older backup
+    of the same version (a file restored from a copy and upgraded again) is never written over."""
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.v{version}.{n}.bak")
     return backup
 
 
