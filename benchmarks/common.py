@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 BIN = Path(sys.executable).parent
 
@@ -60,6 +61,28 @@ def time_command(
             )
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
+
+
+def time_interleaved(commands: dict[str, Command], *, runs: int) -> dict[str, float]:
+    """Median wall time in ms of each command over `runs` rounds, one run of each command a
+    round, in turn: a figure and its baseline see the same load, which on a busy machine
+    drifts between one block of runs and the next. One round before is not counted (disk cache)."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(runs + 1):
+        for name, command in commands.items():
+            ms = time_command(command.argv, runs=1, stdin=command.stdin, before=command.before, tty=command.tty)
+            if round_:
+                times[name].append(ms)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+class Command(NamedTuple):
+    """A command for time_interleaved."""
+
+    argv: Sequence[str]
+    stdin: bytes | None = None
+    before: Callable[[int], None] | None = None
+    tty: bool = False
 
 
 def _run_on_terminal(argv: Sequence[str], env: dict[str, str]) -> None:

@@ -27,7 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--million", action="store_true", help="also import and export 1,000,000 rows")
     parser.add_argument("--keep", type=Path, default=None, help="folder for the generated databases")
-    parser.add_argument("--runs", type=int, default=11, help="runs of each short command (median kept)")
+    parser.add_argument("--runs", type=int, default=21, help="rounds of the short commands (median kept)")
     args = parser.parse_args()
     compile_package()
     report = Report()
@@ -39,7 +39,7 @@ def main() -> None:
         notes += import_export.measure(report, 100_000, 3, Path(folder))
         if args.million:
             notes += import_export.measure(report, 1_000_000, 1, Path(folder))
-    scale.run(report, runs=max(5, args.runs // 2), keep=args.keep)
+    scale.run(report, runs=args.runs, keep=args.keep)
     report.print()
     print("\n".join(notes))
 

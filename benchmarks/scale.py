@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import Report, compile_package, time_command, tool
+from common import Command, Report, compile_package, time_interleaved, tool
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,28 +42,36 @@ def count(db: Path, sql: str, *params: object) -> int:
 def listings(report: Report, folder: Path, runs: int) -> None:
     db = database(folder, 10_000, 1, 20, 10)
     pptrack = tool("pptrack")
-
-    def ms(*args: str, tty: bool = False) -> float:
-        return time_command([pptrack, *args, "--db", str(db)], runs=runs, tty=tty)
-
-    version = time_command([pptrack, "--version"], runs=runs)
-    tsv = ms("list", "--format", "tsv")
-    report.add("list 10,000 facts, table (piped)", ms("list"), "same as TSV", tsv, target=3)
-    report.add("list 10,000 facts, table (terminal)", ms("list", tty=True), "same as TSV", tsv, target=3)
     metric = "metric-000"
-    timeline_tsv = ms("timeline", metric, "--format", "tsv")
-    report.add("timeline 10,000 facts, table (piped)", ms("timeline", metric), "same as TSV", timeline_tsv, target=3)
-    report.add(
-        "timeline 10,000 facts, table (terminal)", ms("timeline", metric, tty=True), "same as TSV", timeline_tsv, 3
+
+    def on(*args: str, tty: bool = False) -> Command:
+        return Command([pptrack, *args, "--db", str(db)], tty=tty)
+
+    ms = time_interleaved(
+        {
+            "version": Command([pptrack, "--version"]),
+            "tsv": on("list", "--format", "tsv"),
+            "json": on("list", "--format", "json"),
+            "table": on("list"),
+            "table on a terminal": on("list", tty=True),
+            "timeline tsv": on("timeline", metric, "--format", "tsv"),
+            "timeline": on("timeline", metric),
+            "timeline on a terminal": on("timeline", metric, tty=True),
+        },
+        runs=runs,
     )
-    report.add("list 10,000 facts, TSV", tsv, "pptrack --version", version, target=1.5)
-    report.add("list 10,000 facts, JSON", ms("list", "--format", "json"), "pptrack --version", version, target=1.5)
+    tsv, timeline_tsv = ms["tsv"], ms["timeline tsv"]
+    report.add("list 10,000 facts, table (piped)", ms["table"], "same as TSV", tsv, target=3)
+    report.add("list 10,000 facts, table (terminal)", ms["table on a terminal"], "same as TSV", tsv, target=3)
+    report.add("timeline 10,000 facts, table (piped)", ms["timeline"], "same as TSV", timeline_tsv, target=3)
+    report.add("timeline 10,000 facts, table (terminal)", ms["timeline on a terminal"], "same as TSV", timeline_tsv, 3)
+    report.add("list 10,000 facts, TSV", tsv, "pptrack --version", ms["version"], target=1.5)
+    report.add("list 10,000 facts, JSON", ms["json"], "pptrack --version", ms["version"], target=1.5)
 
 
 def queries(report: Report, folder: Path, rows: int, runs: int) -> None:
     db = database(folder, rows, 100, 50, 10)
     pptrack = tool("pptrack")
-    version = time_command([pptrack, "--version"], runs=runs)
     metric = "metric-042"
     since = "2025-01-01"
     n = count(
@@ -74,21 +82,27 @@ def queries(report: Report, folder: Path, rows: int, runs: int) -> None:
     )
     label = f"{rows:,} facts"
 
-    def ms(*args: str) -> float:
-        return time_command([pptrack, *args, "--db", str(db)], runs=runs)
+    def on(*args: str) -> Command:
+        return Command([pptrack, *args, "--db", str(db)])
 
-    report.add(f"latest ({label})", ms("latest"), "pptrack --version", version, target=2)
-    report.add(
-        f"timeline {metric} --since {since} ({n:,} rows of {label})",
-        ms("timeline", metric, "--since", since),
-        "pptrack --version",
-        version,
-        target=2,
+    ms = time_interleaved(
+        {
+            "version": Command([pptrack, "--version"]),
+            "latest": on("latest"),
+            "since": on("timeline", metric, "--since", since),
+            "diff": on("diff-sources", metric),
+        },
+        runs=runs,
     )
-    report.add(f"diff-sources {metric} ({label})", ms("diff-sources", metric), "pptrack --version", version, target=2)
+    version = ms["version"]
+    report.add(f"latest ({label})", ms["latest"], "pptrack --version", version, target=2)
+    report.add(
+        f"timeline {metric} --since {since} ({n:,} rows of {label})", ms["since"], "pptrack --version", version, 2
+    )
+    report.add(f"diff-sources {metric} ({label})", ms["diff"], "pptrack --version", version, target=2)
 
 
-def run(report: Report, *, rows: int = 1_000_000, runs: int = 7, keep: Path | None = None) -> None:
+def run(report: Report, *, rows: int = 1_000_000, runs: int = 21, keep: Path | None = None) -> None:
     compile_package()
     folder = keep or Path(tempfile.mkdtemp())
     folder.mkdir(parents=True, exist_ok=True)
@@ -99,7 +113,7 @@ def run(report: Report, *, rows: int = 1_000_000, runs: int = 7, keep: Path | No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--keep", type=Path, default=None)
     args = parser.parse_args()
     report = Report()
