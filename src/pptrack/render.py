@@ -262,8 +262,7 @@ def write_block(data: bytes, lines: int, fmt: str, *, fields: Sequence[str], out
     """What `write_lines` writes for `lines` lines that are all written as they are (`plain_block`),
     given joined into one UTF-8 text (Store.fact_block: by ",\n" in json, by newlines otherwise)."""
     if fmt in ("json", "jsonl"):
-        if not data.isascii() or b"\x7f" in data:  # characters a terminal could obey are escaped
-            data = _json_safe(data.decode()).encode()
+        data = _json_safe_utf8(data)
         if not lines:
             pieces = [b"[]\n"] if fmt == "json" else []
         else:
@@ -272,6 +271,39 @@ def write_block(data: bytes, lines: int, fmt: str, *, fields: Sequence[str], out
         header = _header_line(fields, fmt).encode()
         pieces = [header, data, b"\n"] if lines else [header]
     write_utf8(pieces, out or sys.stdout)
+
+
+def write_json_lines(batches: Iterable[Sequence[bytes | dict[str, Any]]], fmt: str, out: IO[str] | None = None) -> None:
+    """What `write_records` writes in json or jsonl (`fmt`) for records given a batch at a time,
+    each as its compact JSON line made already (UTF-8 bytes: by SQLite, Store.export_lines) or
+    as the record, encoded here. A batch is out before the next is asked for: a million facts
+    stream, in json too."""
+    out = out or sys.stdout
+    separator = b",\n" if fmt == "json" else b"\n"
+    started = False
+    for batch in batches:
+        if not batch:
+            continue
+        records = [x for x in batch if type(x) is not bytes]
+        if records:  # few: a history to write, an odd number (see Store.export_lines)
+            made = map(str.encode, _json_lines(records))
+            batch = [x if type(x) is bytes else next(made) for x in batch]
+        data = _json_safe_utf8(separator.join(batch))  # type: ignore[arg-type]
+        if fmt == "json":
+            write_utf8([b",\n" if started else b"[\n", data], out)
+        else:
+            write_utf8([data, b"\n"], out)
+        started = True
+    if fmt == "json":
+        write_utf8([b"\n]\n" if started else b"[]\n"], out)
+
+
+def _json_safe_utf8(data: bytes) -> bytes:
+    """`_json_safe` of JSON text given as UTF-8 bytes, decoded only when it has a character
+    to escape (the usual text is ASCII, found at C speed)."""
+    if not data.isascii() or b"\x7f" in data:
+        return _json_safe(data.decode()).encode()
+    return data
 
 
 def write_utf8(pieces: Sequence[bytes], out: IO[str]) -> None:

@@ -1076,6 +1076,17 @@ class Store:
         "plain",
     )  # fmt: skip
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: the statements of an export, metric by metric and line by
+        line, all see the database as it was when the first of them read it."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")  # nothing was written: ends the read
+
     def export_rows(self) -> Iterator[tuple[Any, ...]]:
         """Every fact, removed ones too, as plain tuples of EXPORT_COLUMNS in a stable order
         (metric, date order, source, uid), with its metric's kind and whether its history
@@ -1084,28 +1095,79 @@ class Store:
         no version at all)."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
+        for metric_id in self._export_metric_ids():
+            yield from cursor.execute(f"{self._EXPORT_SELECT} WHERE f.metric_id = ? {self._EXPORT_ORDER}", (metric_id,))
+
+    def export_rows_by_id(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+        """The rows of export_rows of the facts `ids`, by id."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        found: dict[int, tuple[Any, ...]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = f"{self._EXPORT_SELECT} WHERE f.id IN ({', '.join('?' for _ in chunk)})"
+            found.update((row[0], row) for row in cursor.execute(sql, chunk))
+        return found
+
+    def export_lines(self, size: int) -> Iterator[list[tuple[bytes | None, int]]]:
+        """The facts of export_rows, in the same order, up to `size` at a time, as (line, id):
+        the line `export` writes for the fact in JSON Lines, made by SQLite as UTF-8 bytes
+        (before render's escaping of characters a terminal could obey), or None where Python
+        must write it: a history to write out, a number SQLite prints otherwise than Python's
+        json (_plain_number), a NUL in a tag (json_each ends the tag there). Most facts have
+        none of these: no Python tuple of 22 values and dict of 21 a fact, and no json encoding."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        for metric_id in self._export_metric_ids():
+            cursor.execute(self._EXPORT_LINE_SELECT, (metric_id,))
+            while True:
+                self.conn.text_factory = bytes  # the lines as SQLite made them: UTF-8, not decoded
+                try:
+                    batch = cursor.fetchmany(size)
+                finally:
+                    self.conn.text_factory = str
+                if not batch:
+                    break
+                yield batch
+
+    def _export_metric_ids(self) -> list[int]:
         # Metric by metric (few), so that the facts index gives the date order and only
         # facts of one date are sorted further: no sort of the whole table.
-        metric_ids = [r[0] for r in self.conn.execute("SELECT id FROM metrics ORDER BY slug")]
-        for metric_id in metric_ids:
-            yield from cursor.execute(self._EXPORT_SELECT, (metric_id,))
+        return [r[0] for r in self.conn.execute("SELECT id FROM metrics ORDER BY slug")]
 
-    _EXPORT_SELECT = """SELECT f.id, f.uid, m.slug, m.kind, f.value, f.low, f.high, f.qualifier, f.display, f.date,
-                      f.date_precision, f.published, s.name, w.name, f.url, f.quote, f.note, f.tags,
-                      f.created_at, f.updated_at, f.removed_at,
-                      f.created_at = f.updated_at AND f.removed_at IS NULL AND later.id IS NULL
-                      AND (first.id IS NULL OR (first.change = 'added' AND first.changed_at = f.created_at
-                           AND json_extract(first.data, '$.metric') = m.slug
-                           AND json_extract(first.data, '$.source') = s.name
-                           AND json_extract(first.data, '$.via') IS w.name))
-               FROM facts f
+    # Whether a fact's history is only its 'added' version as it stands. Most facts store no
+    # version at all (nothing changed since they were added): one probe of the versions index
+    # tells, and only a fact with versions has them looked at.
+    _EXPORT_PLAIN = """(f.created_at = f.updated_at AND f.removed_at IS NULL
+        AND (NOT EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id)
+             OR (NOT EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id AND x.version = 2)
+                 AND (NOT EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id AND x.version = 1)
+                      OR EXISTS (SELECT 1 FROM fact_versions x WHERE x.fact_id = f.id AND x.version = 1
+                                 AND x.change = 'added' AND x.changed_at = f.created_at
+                                 AND json_extract(x.data, '$.metric') = m.slug
+                                 AND json_extract(x.data, '$.source') = s.name
+                                 AND json_extract(x.data, '$.via') IS w.name)))))"""
+    _EXPORT_FROM = """FROM facts f
                JOIN metrics m ON m.id = f.metric_id
                JOIN sources s ON s.id = f.source_id
-               LEFT JOIN sources w ON w.id = f.via_id
-               LEFT JOIN fact_versions first ON first.fact_id = f.id AND first.version = 1
-               LEFT JOIN fact_versions later ON later.fact_id = f.id AND later.version = 2
+               LEFT JOIN sources w ON w.id = f.via_id"""
+    _EXPORT_ORDER = "ORDER BY f.date_start, f.date_rank, s.name, f.uid"
+    _EXPORT_SELECT = f"""SELECT f.id, f.uid, m.slug, m.kind, f.value, f.low, f.high, f.qualifier, f.display, f.date,
+                      f.date_precision, f.published, s.name, w.name, f.url, f.quote, f.note, f.tags,
+                      f.created_at, f.updated_at, f.removed_at, {_EXPORT_PLAIN}
+               {_EXPORT_FROM}"""
+    # A plain fact's line as io.export_record gives it to json (in EXPORT_FIELDS order), made by
+    # SQLite, which escapes text as Python's json does (tests/test_export_lines.py holds it to
+    # that); a plain fact is never removed and has no history to write.
+    _EXPORT_LINE_SELECT = f"""SELECT CASE WHEN {_EXPORT_PLAIN} AND {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL} THEN json_object(
+                   'uid', f.uid, 'metric', m.slug, 'kind', m.kind, 'value', f.value, 'low', f.low, 'high', f.high,
+                   'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
+                   'published', f.published, 'source', s.name, 'via', w.name, 'url', f.url, 'quote', f.quote,
+                   'note', f.note, 'tags', {_TAGS_JSON}, 'created_at', f.created_at, 'updated_at', f.updated_at,
+                   'removed_at', NULL, 'history', json_array()) END, f.id
+               {_EXPORT_FROM}
                WHERE f.metric_id = ?
-               ORDER BY f.date_start, f.date_rank, s.name, f.uid"""
+               {_EXPORT_ORDER}"""
 
     # --- checks (pptrack.check) --------------------------------------------------
 

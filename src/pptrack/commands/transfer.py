@@ -93,8 +93,8 @@ def export(
     """Export every fact with its history, in a stable order: import reads it back."""
     import sys
 
-    from ..io import csv_ready, datasette_metadata, export_format_for, export_records
-    from ..render import progress, to_json, write_records
+    from ..io import datasette_metadata, export_format_for
+    from ..render import progress, to_json
     from ..store import default_db_path
 
     kind = export_format_for(str(output) if output else None, fmt)
@@ -102,19 +102,29 @@ def export(
         name = Path(db or default_db_path()).stem
         _write(output, lambda out: out.write(to_json(datasette_metadata(name)) + "\n"))
         return
-    from ..io import EXPORT_FIELDS
+    from ..io import EXPORT_FIELDS, csv_ready, export_lines, export_records
+    from ..render import write_json_lines, write_records
 
     with opened(db, write=False) as store, progress("exporting", store.count_facts()) as update:
-        facts = export_records(store, progress=update)
-        records = csv_ready(facts) if kind == "csv" else facts
+        facts = export_records(store, progress=update) if kind == "csv" else None
+        records = csv_ready(facts) if facts is not None else None
+        # json and jsonl: lines SQLite makes, a batch at a time (both stream).
+        batches = export_lines(store, progress=update) if facts is None else None
+
+        def write(out: IO[str]) -> None:
+            if records is not None:
+                write_records(records, kind, [], fields=EXPORT_FIELDS, out=out)  # type: ignore[arg-type]
+            else:
+                write_json_lines(batches or (), kind, out)
+
         try:
-            # write_records streams jsonl and csv from an iterator (json is built whole).
-            _write(output, lambda out: write_records(records, kind, [], fields=EXPORT_FIELDS, out=out))  # type: ignore[arg-type]
+            _write(output, write)
             if output is None:
                 sys.stdout.flush()
         finally:  # before the store closes, even when the reader of stdout went away
-            records.close()
-            facts.close()
+            for stream in (records, facts, batches):
+                if stream is not None:
+                    stream.close()
 
 
 def _write(output: Path | None, write: Callable[[IO[str]], object]) -> None:
