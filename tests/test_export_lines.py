@@ -208,7 +208,7 @@ def test_many_facts_go_out_batch_by_batch_in_order(run: Run, db_path: Path, monk
     csv_file.write_text("metric,value,date,source\n" + "\n".join(rows) + "\n")
     assert run("import", str(csv_file)).exit_code == 0
     run("edit", "7", "--value", "77")
-    monkeypatch.setattr(pptrack.io, "_BATCH", 6)
+    monkeypatch.setattr(pptrack.io, "EXPORT_BATCH", 6)
     store = open_db(db_path, write=False)
     try:
         done: list[int] = []
