@@ -132,6 +132,14 @@ def test_odd_text_exports_as_through_records(run: Run, plain: Path, text: str) -
     assert_same(run, plain)
 
 
+@pytest.mark.parametrize("tags", ['[true, 5, null, "x", [1], {"a": 1.0}]', '["a", false]', '["a\\u0000b"]'])
+def test_tags_another_program_wrote_export_as_through_records(run: Run, plain: Path, tags: str) -> None:
+    with sqlite3.connect(plain) as conn:
+        conn.execute("UPDATE facts SET tags = ? WHERE id = 3", (tags,))
+    assert not lines_made(plain)[3]
+    assert_same(run, plain, processes=False)
+
+
 @pytest.mark.parametrize("number", NUMBERS)
 def test_numbers_export_as_through_records(run: Run, plain: Path, number: float) -> None:
     with sqlite3.connect(plain) as conn:

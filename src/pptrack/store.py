@@ -1156,10 +1156,14 @@ class Store:
                       f.date_precision, f.published, s.name, w.name, f.url, f.quote, f.note, f.tags,
                       f.created_at, f.updated_at, f.removed_at, {_EXPORT_PLAIN}
                {_EXPORT_FROM}"""
+    # Tags that are all text, as pptrack writes them: json_each reads a `true` another program
+    # wrote as 1, where Python's json keeps it true.
+    _EXPORT_TAGS_TEXT = "(f.tags = '[]' OR NOT EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.type <> 'text'))"
     # A plain fact's line as io.export_record gives it to json (in EXPORT_FIELDS order), made by
     # SQLite, which escapes text as Python's json does (tests/test_export_lines.py holds it to
     # that); a plain fact is never removed and has no history to write.
-    _EXPORT_LINE_SELECT = f"""SELECT CASE WHEN {_EXPORT_PLAIN} AND {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL} THEN json_object(
+    _EXPORT_LINE_SELECT = f"""SELECT CASE WHEN {_EXPORT_PLAIN} AND {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL}
+                   AND {_EXPORT_TAGS_TEXT} THEN json_object(
                    'uid', f.uid, 'metric', m.slug, 'kind', m.kind, 'value', f.value, 'low', f.low, 'high', f.high,
                    'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
                    'published', f.published, 'source', s.name, 'via', w.name, 'url', f.url, 'quote', f.quote,
