@@ -40,6 +40,12 @@ ODD_TEXT = [
     "Вясна, 囚犯 🙂",
     "nul\x00inside",
     "=1+1",
+    "=a, b",
+    "-5",
+    "'quoted",
+    "\tfirst",
+    "comma, here",
+    "@home",
     "",
 ]
 NUMBERS = [1e21, 0.1, -0.0, 1 / 3, 2.5, -3.25, 1e16, 1e9 + 0.5, 999_999_999.9375, 2.0**70, 10**18, 2**63 - 1, -(2**63)]
@@ -89,11 +95,11 @@ def assert_same(run: Run, db: Path, *, processes: bool = True) -> None:
             assert out.read_bytes() == expected, fmt
 
 
-def lines_made(db: Path) -> dict[int, bool]:
+def lines_made(db: Path, fmt: str = "jsonl") -> dict[int, bool]:
     """Whether SQLite made each fact's line, by fact id."""
     store = open_db(db, write=False)
     try:
-        return {fact_id: line is not None for batch in store.export_lines(100) for line, fact_id in batch}
+        return {fact_id: line is not None for batch in store.export_lines(100, fmt) for line, fact_id in batch}
     finally:
         store.close()
 
@@ -114,7 +120,24 @@ def plain(run: Run, db_path: Path) -> Path:
 
 def test_plain_facts_are_written_by_sqlite_in_the_record_paths_bytes(run: Run, plain: Path) -> None:
     assert lines_made(plain) == {1: True, 2: True, 3: True, 4: True, 5: True}
+    assert lines_made(plain, "csv") == {1: True, 2: True, 3: True, 4: True, 5: True}  # "nearly 1,400" quoted
     assert_same(run, plain)
+
+
+@pytest.mark.parametrize(
+    ("text", "made"),
+    [("a, b", True), ('say "x"', True), ("two\nlines", True), ("=1", False), ("-5", False), ("'q", False)]
+    + [("\tx", False), ("+x", False), ("@x", False), ("cr\rx", False), ("x=1", True), ("", True)],
+)
+def test_csv_lines_sqlite_quotes_and_those_python_escapes(run: Run, plain: Path, text: str, made: bool) -> None:
+    """SQLite quotes a cell with a comma, a quote or a newline; Python writes a line with a
+    formula sign or quote first in a cell (the uid too), or a carriage return."""
+    with sqlite3.connect(plain) as conn:
+        conn.execute("UPDATE facts SET note = ? WHERE id = 1", (text,))
+        conn.execute("UPDATE facts SET uid = ? || uid WHERE id = 2", (text,))
+        conn.execute("UPDATE facts SET tags = json_array(?) WHERE id = 3", (text,))
+    assert lines_made(plain, "csv") == {1: made, 2: made, 3: made, 4: True, 5: True}
+    assert_same(run, plain, processes=False)
 
 
 @pytest.mark.parametrize("text", ODD_TEXT)
@@ -276,3 +299,23 @@ def test_an_export_is_one_snapshot(run: Run, db_path: Path) -> None:
         store.close()
     assert [len(first), *map(len, rest)] == [1, 1]
     assert len(run("export").stdout.splitlines()) == 3
+
+
+def test_a_csv_batch_is_out_before_the_next_is_read() -> None:
+    out = io.StringIO()
+    seen: list[str] = []
+
+    def batches():  # type: ignore[no-untyped-def]
+        for i in range(3):
+            seen.append(out.getvalue())
+            yield [b"%d,x" % i, {"a": -i, "b": "=y, \r"}]
+
+    render.write_delimited_lines(batches(), "csv", fields=["a", "b"], out=out)
+    assert seen[:2] == ["a,b\n", 'a,b\n0,x\n"0","\'=y, \r"\n']
+    records = [{"a": i, "b": "x"} if k == 0 else {"a": -i, "b": "=y, \r"} for i in range(3) for k in range(2)]
+    expected = io.StringIO()
+    render.write_records(records, "csv", [], fields=["a", "b"], out=expected)
+    assert out.getvalue() == expected.getvalue()
+    empty = io.StringIO()
+    render.write_delimited_lines(iter([]), "csv", fields=["a", "b"], out=empty)
+    assert empty.getvalue() == "a,b\n"

@@ -298,6 +298,30 @@ def write_json_lines(batches: Iterable[Sequence[bytes | dict[str, Any]]], fmt: s
         write_utf8([b"\n]\n" if started else b"[]\n"], out)
 
 
+def write_delimited_lines(
+    batches: Iterable[Sequence[bytes | dict[str, Any]]], fmt: str, *, fields: Sequence[str], out: IO[str] | None = None
+) -> None:
+    """What `write_records` writes in csv or tsv (`fmt`) for records given a batch at a time,
+    each as its line made already (UTF-8 bytes, by SQLite: Store.export_lines) or as the record,
+    written here. A batch is out before the next is asked for."""
+    out = out or sys.stdout
+    write_utf8([_header_line(fields, fmt).encode()], out)
+    for batch in batches:
+        if not batch:
+            continue
+        if all(type(x) is bytes for x in batch):
+            write_utf8([b"\n".join(batch), b"\n"], out)  # type: ignore[arg-type]
+            continue
+        chunks = _Chunks()
+        writer, quoted = _csv_writers(fmt, chunks)
+        for x in batch:
+            if type(x) is bytes:
+                chunks.append(x.decode() + "\n")
+            else:
+                _write_row(writer, quoted, [x.get(n) for n in fields])  # type: ignore[union-attr]
+        write_utf8(["".join(chunks).encode()], out)
+
+
 def _json_safe_utf8(data: bytes) -> bytes:
     """`_json_safe` of JSON text given as UTF-8 bytes, decoded only when it has a character
     to escape (the usual text is ASCII, found at C speed)."""

@@ -1109,17 +1109,19 @@ class Store:
             found.update((row[0], row) for row in cursor.execute(sql, chunk))
         return found
 
-    def export_lines(self, size: int) -> Iterator[list[tuple[bytes | None, int]]]:
+    def export_lines(self, size: int, fmt: str = "jsonl") -> Iterator[list[tuple[bytes | None, int]]]:
         """The facts of export_rows, in the same order, up to `size` at a time, as (line, id):
         the line `export` writes for the fact in JSON Lines, made by SQLite as UTF-8 bytes
         (before render's escaping of characters a terminal could obey), or None where Python
         must write it: a history to write out, a number SQLite prints otherwise than Python's
         json (_plain_number), a NUL in a tag (json_each ends the tag there). Most facts have
-        none of these: no Python tuple of 22 values and dict of 21 a fact, and no json encoding."""
+        none of these: no Python tuple of 22 values and dict of 21 a fact, and no json encoding.
+        In csv (`fmt`), the fact's csv line (see _EXPORT_CSV_SELECT)."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
+        sql = self._EXPORT_CSV_SELECT if fmt == "csv" else self._EXPORT_LINE_SELECT
         for metric_id in self._export_metric_ids():
-            cursor.execute(self._EXPORT_LINE_SELECT, (metric_id,))
+            cursor.execute(sql, (metric_id,))
             while True:
                 self.conn.text_factory = bytes  # the lines as SQLite made them: UTF-8, not decoded
                 try:
@@ -1172,6 +1174,41 @@ class Store:
                {_EXPORT_FROM}
                WHERE f.metric_id = ?
                {_EXPORT_ORDER}"""
+
+    # A plain fact's csv line, made by SQLite as render.write_records writes its record (history and
+    # removed_at empty), where no cell is one Python would treat otherwise: a text with a NUL (where
+    # printf ends it), a "\r" (a row Python quotes whole), or a formula sign or quote first (escaped, see
+    # render.csv_cell; a minus too, whose numbers Python leaves as they are), or text where a number belongs.
+    # A cell with a comma, a quote or a newline is quoted as the csv module does.
+    @staticmethod
+    def _csv_line_select(cells: Sequence[str], texts: Sequence[str], plain: Sequence[str]) -> str:
+        """SQL: the csv line of `cells`, `texts` of them checked and quoted, where `plain` holds."""
+        checks = [
+            f"instr({c}, char(0)) IS NOT TRUE AND instr({c}, char(13)) IS NOT TRUE"
+            f" AND coalesce(unicode({c}), 0) NOT IN (61, 43, 45, 64, 39, 9)"
+            for c in texts
+        ]
+        values = [
+            f"""CASE WHEN instr({c}, ',') + instr({c}, '"') + instr({c}, char(10)) = 0 THEN {c}"""
+            f""" ELSE '"' || replace({c}, '"', '""') || '"' END"""
+            if c in texts
+            else c
+            for c in cells
+        ]
+        line = f"printf('{','.join(['%s'] * len(cells))},,', {', '.join(values)})"
+        return f"CASE WHEN {' AND '.join([*plain, *checks])} THEN {line} END"
+
+    _EXPORT_CSV_SELECT = f"""SELECT {_csv_line_select(
+            ("f.uid", "m.slug", "m.kind", "f.value", "f.low", "f.high", "f.qualifier", "f.display", "f.date",
+             "f.date_precision", "f.published", "s.name", "w.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED,
+             "f.created_at", "f.updated_at"),
+            ("f.uid", "f.display", "s.name", "w.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED),
+            (_EXPORT_PLAIN, _PLAIN_NUMBERS, _TAGS_NO_NUL, _EXPORT_TAGS_TEXT,
+             "typeof(f.value) <> 'text' AND typeof(f.low) <> 'text' AND typeof(f.high) <> 'text'"),
+        )}, f.id
+               {_EXPORT_FROM}
+               WHERE f.metric_id = ?
+               {_EXPORT_ORDER}"""  # fmt: skip
 
     # --- checks (pptrack.check) --------------------------------------------------
 

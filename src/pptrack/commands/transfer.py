@@ -102,29 +102,25 @@ def export(
         name = Path(db or default_db_path()).stem
         _write(output, lambda out: out.write(to_json(datasette_metadata(name)) + "\n"))
         return
-    from ..io import EXPORT_FIELDS, csv_ready, export_lines, export_records
-    from ..render import write_json_lines, write_records
+    from ..io import EXPORT_FIELDS, export_lines
+    from ..render import write_delimited_lines, write_json_lines
 
     with opened(db, write=False) as store, progress("exporting", store.count_facts()) as update:
-        facts = export_records(store, progress=update) if kind == "csv" else None
-        records = csv_ready(facts) if facts is not None else None
-        # json and jsonl: lines SQLite makes, a batch at a time (both stream).
-        batches = export_lines(store, progress=update) if facts is None else None
+        # Lines SQLite makes, a batch at a time: every format streams.
+        batches = export_lines(store, kind, progress=update)
 
         def write(out: IO[str]) -> None:
-            if records is not None:
-                write_records(records, kind, [], fields=EXPORT_FIELDS, out=out)  # type: ignore[arg-type]
+            if kind == "csv":
+                write_delimited_lines(batches, kind, fields=EXPORT_FIELDS, out=out)
             else:
-                write_json_lines(batches or (), kind, out)
+                write_json_lines(batches, kind, out)
 
         try:
             _write(output, write)
             if output is None:
                 sys.stdout.flush()
         finally:  # before the store closes, even when the reader of stdout went away
-            for stream in (records, facts, batches):
-                if stream is not None:
-                    stream.close()
+            batches.close()
 
 
 def _write(output: Path | None, write: Callable[[IO[str]], object]) -> None:
