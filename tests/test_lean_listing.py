@@ -92,6 +92,17 @@ def test_any_stored_number_lists_as_through_facts(run: Run, numbers: list) -> No
     assert_same(run, db)
 
 
+@pytest.mark.parametrize("tags", ["[true]", '[1, "x"]', "[null]", '[["a"]]', '[{"a": 1}]', '["x", false]'])
+def test_tags_another_program_wrote_list_as_through_facts(run: Run, tags: str) -> None:
+    """Tags that are not all text (written by another program): json_each reads `true` as 1
+    and SQLite wrote 1 where the Fact path writes true; such a line is left to Python."""
+    db = str(Path(tempfile.mkdtemp()) / "lean.db")
+    assert run("add", "pp", "5", "--date", "2025-08", "--source", "Viasna", "--db", db).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE facts SET tags = ?", (tags,))
+    assert_same(run, db)
+
+
 def test_a_clean_listing_is_written_by_sqlite_and_an_odd_one_by_python(run: Run) -> None:
     """The lean path is taken (no Fact for a clean line), and a line it cannot write is redone."""
     from pptrack.render import lines_to_redo

@@ -336,13 +336,16 @@ _PLAIN_NUMBERS = (
 )
 # json_each ends a tag at a NUL character (stored, by json.dumps, as \u0000): such tags are left to Python.
 _TAGS_NO_NUL = "instr(f.tags, '\\u0000') = 0"
+# Tags that are all text, as pptrack writes them: json_each reads a `true` another program
+# wrote as 1, where Python's json keeps it true; such tags are left to Python too.
+_TAGS_TEXT = "(f.tags = '[]' OR NOT EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.type <> 'text'))"
 _TAGS_JSON = (
     "CASE f.tags WHEN '[]' THEN json('[]') ELSE (SELECT json_group_array(t.value) FROM json_each(f.tags) t) END"
 )
 # A fact as `Fact.to_dict` in compact JSON, made by SQLite (which escapes text as Python's json
 # does; tests/test_lean_listing.py holds it to that); NULL where a number would print otherwise
-# or a tag holds a NUL character.
-_FACT_JSON_SELECT = f"""SELECT CASE WHEN {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL} THEN json_object(
+# or a tag holds a NUL character or is not text.
+_FACT_JSON_SELECT = f"""SELECT CASE WHEN {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL} AND {_TAGS_TEXT} THEN json_object(
     'id', f.id, 'uid', f.uid, 'metric', m.slug, 'value', f.value, 'low', f.low, 'high', f.high,
     'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
     'published', f.published, 'source', s.name, 'via', v.name, 'url', f.url, 'quote', f.quote, 'note', f.note,
@@ -358,7 +361,7 @@ _FACT_TAGS_JOINED = (
 def _fact_line_select(delimiter: str) -> str:
     """A fact as one csv or tsv line of `Fact.to_dict` made by SQLite, cells as they are
     (render.lines_to_redo finds those that need quoting or escaping), or NULL where a
-    number would print otherwise or a text holds a NUL character."""
+    number would print otherwise, a text holds a NUL character or a tag is not text."""
     cells = (
         "f.id", "f.uid", "m.slug", "f.value", "f.low", "f.high", "f.qualifier", "f.display", "f.date",
         "f.date_precision", "f.published", "s.name", "v.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED,
@@ -368,7 +371,7 @@ def _fact_line_select(delimiter: str) -> str:
     # printf's %s ends a text at a NUL character: a line with one is left to Python.
     no_nul = " AND ".join(
         [f"instr({c}, char(0)) IS NOT TRUE" for c in cells if c not in _FACT_CHECKED and c != _FACT_TAGS_JOINED]
-        + [_TAGS_NO_NUL]
+        + [_TAGS_NO_NUL, _TAGS_TEXT]
     )
     return f"SELECT CASE WHEN {_PLAIN_NUMBERS} AND {no_nul} THEN {line} END AS line, f.id\n{_FACT_JOINS}"
 
@@ -1158,14 +1161,11 @@ class Store:
                       f.date_precision, f.published, s.name, w.name, f.url, f.quote, f.note, f.tags,
                       f.created_at, f.updated_at, f.removed_at, {_EXPORT_PLAIN}
                {_EXPORT_FROM}"""
-    # Tags that are all text, as pptrack writes them: json_each reads a `true` another program
-    # wrote as 1, where Python's json keeps it true.
-    _EXPORT_TAGS_TEXT = "(f.tags = '[]' OR NOT EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.type <> 'text'))"
     # A plain fact's line as io.export_record gives it to json (in EXPORT_FIELDS order), made by
     # SQLite, which escapes text as Python's json does (tests/test_export_lines.py holds it to
     # that); a plain fact is never removed and has no history to write.
     _EXPORT_LINE_SELECT = f"""SELECT CASE WHEN {_EXPORT_PLAIN} AND {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL}
-                   AND {_EXPORT_TAGS_TEXT} THEN json_object(
+                   AND {_TAGS_TEXT} THEN json_object(
                    'uid', f.uid, 'metric', m.slug, 'kind', m.kind, 'value', f.value, 'low', f.low, 'high', f.high,
                    'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
                    'published', f.published, 'source', s.name, 'via', w.name, 'url', f.url, 'quote', f.quote,
@@ -1203,7 +1203,7 @@ class Store:
              "f.date_precision", "f.published", "s.name", "w.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED,
              "f.created_at", "f.updated_at"),
             ("f.uid", "f.display", "s.name", "w.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED),
-            (_EXPORT_PLAIN, _PLAIN_NUMBERS, _TAGS_NO_NUL, _EXPORT_TAGS_TEXT,
+            (_EXPORT_PLAIN, _PLAIN_NUMBERS, _TAGS_NO_NUL, _TAGS_TEXT,
              "typeof(f.value) <> 'text' AND typeof(f.low) <> 'text' AND typeof(f.high) <> 'text'"),
         )}, f.id
                {_EXPORT_FROM}
