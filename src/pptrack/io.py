@@ -853,6 +853,30 @@ _CHUNK = 1000  # rows read at a time by the loop of a plain CSV
 _first, _second = itemgetter(0), itemgetter(1)
 
 
+def _learn(
+    cells: Sequence[str],
+    known: dict[str, Any],
+    seen: dict[str, Any],
+    read: Callable[[str], Any],
+    keep: Callable[[tuple[Any, ...]], Any],
+) -> None:
+    """Put in `known` what `keep` takes of each reading of `cells` not known yet: the reading
+    `seen` before, else `read` now. A bad one, or an escaped one (see feed), is left to the row."""
+    for text in itertools.filterfalse(known.__contains__, dict.fromkeys(cells)):
+        got = seen.get(text) or read(text)
+        if type(got) is tuple and text[:1] != "'":
+            if len(known) >= _MEMO:
+                known.clear()
+            known[text] = keep(got)
+
+
+def _whole(reading: tuple[Any, ...]) -> tuple[Any, ...]:
+    return reading
+
+
+_first = itemgetter(0)
+
+
 class _PlainRows:
     """Stages the rows of a CSV of just metric, value, date and source. A row whose four cells
     were all read before, and well, is staged with the others of its chunk by lookups over
@@ -896,20 +920,8 @@ class _PlainRows:
     def read_new(self, values: Sequence[str], dates: Sequence[str]) -> None:
         """Read the values and dates of a chunk not read before (a bad one is left to `row`)."""
         importer = self.importer
-        known_values, read_values = self.values, importer.values
-        for v in itertools.filterfalse(known_values.__contains__, dict.fromkeys(values)):
-            got = read_values.get(v) or importer.read_value(v)
-            if type(got) is tuple and v[:1] != "'":
-                if len(known_values) >= _MEMO:
-                    known_values.clear()
-                known_values[v] = got
-        known_dates, read_dates = self.dates, importer.dates
-        for d in itertools.filterfalse(known_dates.__contains__, dict.fromkeys(dates)):
-            got = read_dates.get(d) or importer.read_date(d)
-            if type(got) is tuple and d[:1] != "'":
-                if len(known_dates) >= _MEMO:
-                    known_dates.clear()
-                known_dates[d] = got[0]
+        _learn(values, self.values, importer.values, importer.read_value, _whole)
+        _learn(dates, self.dates, importer.dates, importer.read_date, _first)
 
     def stage(
         self,
