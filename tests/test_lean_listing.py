@@ -95,7 +95,7 @@ def test_any_stored_number_lists_as_through_facts(run: Run, numbers: list) -> No
 @pytest.mark.parametrize("tags", ["[true]", '[1, "x"]', "[null]", '[["a"]]', '[{"a": 1}]', '["x", false]'])
 def test_tags_another_program_wrote_list_as_through_facts(run: Run, tags: str) -> None:
     """Tags that are not all text (written by another program): json_each reads `true` as 1
-    and SQLite wrote 1 where the Fact path writes true; such a line is left to Python."""
+    and SQLite wrote 1 where the Fact path writes "true"; such a line is left to Python."""
     db = str(Path(tempfile.mkdtemp()) / "lean.db")
     assert run("add", "pp", "5", "--date", "2025-08", "--source", "Viasna", "--db", db).exit_code == 0
     with sqlite3.connect(db) as conn:

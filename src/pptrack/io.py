@@ -24,7 +24,7 @@ from typing import IO, Any
 from .dates import ACCEPTED as DATE_ACCEPTED
 from .dates import parse_date, precision_rank
 from .errors import BadInput
-from .models import FACT_FIELDS, KINDS, QUALIFIERS, Interval, number
+from .models import FACT_FIELDS, KINDS, QUALIFIERS, Interval, number, stored_tags
 from .names import name_key
 from .render import FORMULA_START
 from .service import now, read_tags, resolve_metric, resolve_source
@@ -1085,7 +1085,7 @@ def export_record(store: Store, row: tuple[Any, ...]) -> dict[str, Any]:
         "url": url,
         "quote": quote,
         "note": note,
-        "tags": [] if tags == "[]" else json.loads(tags),
+        "tags": list(stored_tags(tags)),
         "created_at": created_at,
         "updated_at": updated_at,
         "removed_at": removed_at,

@@ -128,6 +128,17 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def stored_tags(stored: str) -> tuple[str, ...]:
+    """The tags of a fact as stored (a JSON list), each as text: a tag another program wrote
+    as true, null, a number or a list is its JSON text ("true"), so that every command shows,
+    edits and exports it as the text a tag is. (json is imported here, for the first tags.)"""
+    if stored == "[]":
+        return ()
+    import json
+
+    return tuple(t if type(t) is str else json.dumps(t, ensure_ascii=False) for t in json.loads(stored))
+
+
 def number(x: float | int | None) -> float | int | None:
     """A stored number as JSON should carry it: 1400, not 1400.0."""
     if x is None:

@@ -277,15 +277,8 @@ LEFT JOIN sources v ON v.id = f.via_id
 
 def fact_from_row(row: sqlite3.Row) -> Fact:
     """A Fact from a row of `_FACT_SELECT`. (models.Fact: the class is made on first use, and
-    json imported for the first tags: a listing in a data format needs neither.)"""
-    tags = row[16]
-    return models.Fact.of((*row[:16], () if tags == "[]" else _tags(tags), row[17], row[18], row[19] is not None))
-
-
-def _tags(stored: str) -> tuple[str, ...]:
-    import json
-
-    return tuple(json.loads(stored))
+    json imported for the first tags (models.stored_tags): a listing in a data format needs neither.)"""
+    return models.Fact.of((*row[:16], models.stored_tags(row[16]), row[17], row[18], row[19] is not None))
 
 
 _FACT_JOINS = _FACT_SELECT[_FACT_SELECT.index("FROM facts f") :]
@@ -337,7 +330,7 @@ _PLAIN_NUMBERS = (
 # json_each ends a tag at a NUL character (stored, by json.dumps, as \u0000): such tags are left to Python.
 _TAGS_NO_NUL = "instr(f.tags, '\\u0000') = 0"
 # Tags that are all text, as pptrack writes them: json_each reads a `true` another program
-# wrote as 1, where Python's json keeps it true; such tags are left to Python too.
+# wrote as 1, where Python reads it as the text "true" (models.stored_tags); such tags are left to Python.
 _TAGS_TEXT = "(f.tags = '[]' OR NOT EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.type <> 'text'))"
 _TAGS_JSON = (
     "CASE f.tags WHEN '[]' THEN json('[]') ELSE (SELECT json_group_array(t.value) FROM json_each(f.tags) t) END"
