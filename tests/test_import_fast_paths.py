@@ -4,6 +4,7 @@ exactly what the general paths give."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -168,3 +169,33 @@ def test_a_bad_row_after_rows_written_straight_leaves_the_database_as_it_was(
     assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
     conn.close()
     assert indexes(db_path) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_row_with_a_uid_like_a_row_written_straight_is_added_with_its_uid(
+    run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    # Rows written straight into facts are of this import: a later row with a uid is matched
+    # only with facts stored before it, as a staged row would be; one without a uid is present.
+    # (It was counted present, and its uid and note were lost.)
+    monkeypatch.setattr("pptrack.io._BATCH", 2)
+    plain = [("1", ""), ("2", ""), ("3", ""), ("1", "u-keep"), ("2", "")]
+    if fmt == "csv":
+        text = "metric,value,date,source,uid,note\n" + "".join(
+            f"pp,{v},2021,X,{uid},{'the note' if uid else ''}\n" for v, uid in plain
+        )
+    else:
+        text = "".join(
+            json.dumps(
+                {"metric": "pp", "value": v, "date": "2021", "source": "X"}
+                | ({"uid": u, "note": "the note"} if u else {})
+            )
+            + "\n"
+            for v, u in plain
+        )
+    path = tmp_path / f"in.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    result = run("import", str(path), "--db", str(tmp_path / "new.db"))
+    assert "imported 4 fact(s); 1 already present; 0 updated" in result.stderr, result.stderr
+    kept = [f for f in run_json("list", "--db", str(tmp_path / "new.db")) if f["uid"] == "u-keep"]
+    assert [(f["display"], f["note"]) for f in kept] == [("1", "the note")]

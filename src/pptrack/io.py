@@ -791,6 +791,7 @@ def import_facts(
             store.import_stage()
             stamp = now()
             clock_ms = int(datetime.fromisoformat(stamp).timestamp() * 1000)
+            before = store.last_fact_id()  # facts up to it were stored before this import
             importer.start_direct(stamp, clock_ms)
             _stage_all(importer, rows, progress)
             importer.fail_if_bad()
@@ -801,7 +802,7 @@ def import_facts(
                     "; ".join(f"line {line}, column uid: {uid!r} is on line {first} too" for line, uid, first in twins)
                     + "; a uid names one fact; nothing was imported"
                 )
-            store.match_staged(by_ids=importer.exact_ids, twins=importer.twins_possible())
+            store.match_staged(before=before, by_ids=importer.exact_ids, twins=importer.twins_possible())
             for line, fact_id, updated_at in store.staged_newer():
                 _update(store, line, fact_id, updated_at)
             store.write_staged(stamp, clock_ms)

@@ -858,14 +858,15 @@ class Store:
             (limit,),
         ).fetchall()
 
-    def match_staged(self, *, by_ids: bool, twins: bool = True) -> None:
+    def match_staged(self, *, before: int, by_ids: bool, twins: bool = True) -> None:
         """Mark each staged row: a uid the database has is that fact; a live row identical
-        to a live fact stored before this import (same metric, source, via, date with its
-        precision, qualifier, value and bounds) is present; so is a row without uid identical
-        to an earlier live row of the import. The rest stay NULL: to be added. `by_ids`:
-        each distinct interval has one interval_id and each date one date_id, so rows are
+        to a live fact stored before this import (id up to `before`: same metric, source,
+        via, date with its precision, qualifier, value and bounds) is present; so is a row
+        without uid identical to an earlier live row of the import, written straight into
+        facts (add_plain_facts) or staged. The rest stay NULL: to be added. `by_ids`: each
+        distinct interval has one interval_id and each date one date_id, so rows are
         compared by ids alone. `twins`: whether two rows of the import may be identical at
-        all (False: that search is skipped)."""
+        all (False: that search is skipped among the staged rows)."""
         conn = self.conn
         conn.execute(
             "UPDATE import_rows SET fact_id = (SELECT id FROM facts WHERE facts.uid = import_rows.uid)"
@@ -881,6 +882,7 @@ class Store:
                          AND f.date_rank = d.date_rank AND f.source_id = import_rows.source_id
                          AND f.via_id IS import_rows.via_id AND f.date = d.date AND f.qualifier = v.qualifier
                          AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL
+                         AND (import_rows.uid IS NULL OR f.id <= :before)
                        ORDER BY f.id LIMIT 1)
                    WHERE status IS NULL AND NOT removed AND EXISTS (
                        SELECT 1 FROM facts f, import_values v, import_dates d
@@ -888,7 +890,9 @@ class Store:
                          AND f.metric_id = import_rows.metric_id AND f.date_start = d.date_start
                          AND f.date_rank = d.date_rank AND f.source_id = import_rows.source_id
                          AND f.via_id IS import_rows.via_id AND f.date = d.date AND f.qualifier = v.qualifier
-                         AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL)"""
+                         AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL
+                         AND (import_rows.uid IS NULL OR f.id <= :before))""",
+                {"before": before},
             )
         if not twins:
             return
@@ -954,7 +958,7 @@ class Store:
         since 1970) and the row's line, time-ordered so that a million of them go into
         the uid index in order rather than at random places."""
         conn = self.conn
-        base = conn.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()[0]
+        base = self.last_fact_id()
         adding = conn.execute("SELECT count(*) FROM import_rows WHERE status IS NULL").fetchone()[0]
         # Many facts go in faster without the other indexes of `facts`, which are then built
         # again, sorted, in one go (inside this transaction: readers never miss them).
@@ -1010,6 +1014,10 @@ class Store:
     def create_fact_indexes(self, sqls: Sequence[str]) -> None:
         for sql in sqls:
             self.conn.execute(sql)
+
+    def last_fact_id(self) -> int:
+        """The highest fact id, 0 when there is none: facts added later have higher ones."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM facts").fetchone()[0])
 
     def facts_empty(self) -> bool:
         return self.conn.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is None
