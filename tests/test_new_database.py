@@ -168,6 +168,24 @@ def test_publishing_syncs_the_file_then_the_folder(run: Run, rows: Path, folder:
     assert len(mine) == 2 and mine[0].name.startswith(".new.db.") and mine[1] == folder
 
 
+def test_a_folder_sync_that_fails_does_not_say_nothing_was_changed(
+    run: Run, rows: Path, folder: Path, monkeypatch
+) -> None:
+    # The database is in place, whole, before the folder is synced: the error says so.
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if Path(os.readlink(f"/proc/self/fd/{fd}")) == folder:
+            raise OSError(errno.EIO, "Input/output error")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    result = run("import", str(rows), "--db", str(folder / "new.db"))
+    assert result.exit_code == 1
+    assert "was written whole" in result.stderr and "nothing was changed" not in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["new.db"] and facts_in(folder / "new.db") == 3
+
+
 def test_without_hard_links_it_is_renamed_into_place(run: Run, rows: Path, folder: Path, monkeypatch) -> None:
     def no_links(src: Any, dst: Any) -> None:
         raise PermissionError(errno.EPERM, "Operation not permitted")

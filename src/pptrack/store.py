@@ -450,12 +450,18 @@ class Store:
                     return False
                 os.rename(building, self.path)
             self.building = None
-            building.unlink(missing_ok=True)
-            _sync(self.path.parent)
         except sqlite3.Error as e:
             raise database_problem(self.path, e) from None
         except OSError as e:
             raise DatabaseProblem(f"cannot write {self.path}: {e.strerror or e}; nothing was changed") from None
+        try:  # the database is in place, whole: what fails now fails after it
+            building.unlink(missing_ok=True)
+            _sync(self.path.parent)
+        except OSError as e:
+            raise DatabaseProblem(
+                f"{self.path} was written whole, but syncing its folder failed ({e.strerror or e}): "
+                f"after a crash, check that it is there"
+            ) from None
         return True
 
     @contextmanager
