@@ -859,23 +859,17 @@ def _learn(
     known: dict[str, Any],
     seen: dict[str, Any],
     read: Callable[[str], Any],
-    keep: Callable[[tuple[Any, ...]], Any],
+    keep: Callable[[tuple[Any, ...]], Any] | None = None,
 ) -> None:
-    """Put in `known` what `keep` takes of each reading of `cells` not known yet: the reading
-    `seen` before, else `read` now. A bad one, or an escaped one (see feed), is left to the row."""
+    """Put in `known` each reading of `cells` not known yet (what `keep` takes of it, if given):
+    the reading `seen` before, else `read` now. A bad one, or an escaped one (see feed), is left
+    to the row."""
     for text in itertools.filterfalse(known.__contains__, dict.fromkeys(cells)):
         got = seen.get(text) or read(text)
         if type(got) is tuple and text[:1] != "'":
             if len(known) >= _MEMO:
                 known.clear()
-            known[text] = keep(got)
-
-
-def _whole(reading: tuple[Any, ...]) -> tuple[Any, ...]:
-    return reading
-
-
-_first = itemgetter(0)
+            known[text] = got if keep is None else keep(got)
 
 
 class _PlainRows:
@@ -921,7 +915,7 @@ class _PlainRows:
     def read_new(self, values: Sequence[str], dates: Sequence[str]) -> None:
         """Read the values and dates of a chunk not read before (a bad one is left to `row`)."""
         importer = self.importer
-        _learn(values, self.values, importer.values, importer.read_value, _whole)
+        _learn(values, self.values, importer.values, importer.read_value)
         _learn(dates, self.dates, importer.dates, importer.read_date, _first)
 
     def stage(
