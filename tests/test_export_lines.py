@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import Run, add
 from pptrack import render
-from pptrack.io import EXPORT_FIELDS, csv_ready, export_lines, export_records
+from pptrack.io import EXPORT_FIELDS, csv_record, export_lines, export_records
 from pptrack.store import open_db
 
 FORMATS = ("jsonl", "json", "csv")
@@ -66,7 +66,9 @@ def through_records(db: Path, fmt: str) -> bytes:
     finally:
         store.close()
     out = io.StringIO()
-    render.write_records(csv_ready(records) if fmt == "csv" else records, fmt, [], fields=EXPORT_FIELDS, out=out)
+    render.write_records(
+        list(map(csv_record, records)) if fmt == "csv" else records, fmt, [], fields=EXPORT_FIELDS, out=out
+    )
     return out.getvalue().encode()
 
 

@@ -107,16 +107,11 @@ class Figure(NamedTuple):
     qualifier: str
     display: str
 
-    @property
-    def interval(self) -> Interval:
-        return Interval(self.value, self.low, self.high, self.qualifier)
-
     # A Figure is read as its interval without making one (a comparison of a million facts
-    # tests 5,000 of them): Interval's own ends and overlap rule, which read only value,
-    # low, high and qualifier, serve it as they are.
+    # tests 5,000 of them): Interval's own ends, which read only value, low, high and
+    # qualifier, serve it as they are.
     open_low = Interval.open_low
     open_high = Interval.open_high
-    overlaps = Interval.overlaps
 
 
 class Row(NamedTuple):

@@ -1025,14 +1025,12 @@ def _summarised(notices: list[str]) -> list[str]:
 # --- exporting ---------------------------------------------------------------------
 
 
-def export_records(store: Store, *, progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+def export_records(store: Store) -> Iterator[dict[str, Any]]:
     """Every fact, removed ones too, as `export` writes it, in a stable order: by metric,
     date order, source and uid, so that the same facts always give the same bytes."""
     with store.snapshot():
-        for n, row in enumerate(store.export_rows(), start=1):
+        for row in store.export_rows():
             yield export_record(store, row)
-            if progress is not None and n % _BATCH == 0:
-                progress(n)
 
 
 def export_lines(
@@ -1097,13 +1095,8 @@ def _history_of(store: Store, fact_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def csv_ready(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Records for CSV: the history as one JSON cell (empty when there is none to keep)."""
-    yield from map(csv_record, records)
-
-
 def csv_record(r: dict[str, Any]) -> dict[str, Any]:
-    """A record for CSV (`csv_ready`)."""
+    """A record for CSV: the history as one JSON cell (empty when there is none to keep)."""
     history = r["history"]
     return {**r, "history": json.dumps(history, ensure_ascii=False, separators=(",", ":")) if history else None}
 

@@ -3,7 +3,7 @@
 The small records are NamedTuples: each frozen dataclass costs about 1 ms to create
 when the module is imported (its methods are compiled from generated source), and
 every command imports this module; a NamedTuple costs a tenth of that. Fact stays a
-dataclass (code and tests build new facts from old with `dataclasses.replace`), defined
+dataclass (tests build new facts from old with `dataclasses.replace`), defined
 in pptrack.fact and imported from here on first use: a listing in a data format builds
 no Fact and so never pays for it (nor for importing dataclasses): 2.4 ms.
 """

@@ -632,7 +632,8 @@ class Store:
         """The facts of `query_facts` as (line, id): the line each gives in `fmt` (json,
         jsonl, csv or tsv), made by SQLite, as `render.write_records` writes its
         `Fact.to_dict` (csv and tsv: before quoting and escaping, see render.lines_to_redo);
-        None where a number would print otherwise. `facts_by_id` gives those to Python."""
+        None where a number would print otherwise, a text holds a NUL character or a tag is not
+        text. `facts_by_id` gives those to Python."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
         return cursor.execute(*_filtered(self._line_select(fmt), flt)).fetchall()
@@ -1079,13 +1080,6 @@ class Store:
         """Every fact, removed ones too."""
         return int(self.conn.execute("SELECT count(*) FROM facts").fetchone()[0])
 
-    # The columns of export_rows, in order.
-    EXPORT_COLUMNS = (
-        "id", "uid", "metric", "kind", "value", "low", "high", "qualifier", "display", "date", "date_precision",
-        "published", "source", "via", "url", "quote", "note", "tags", "created_at", "updated_at", "removed_at",
-        "plain",
-    )  # fmt: skip
-
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """One read transaction: the statements of an export, metric by metric and line by
@@ -1098,7 +1092,9 @@ class Store:
                 self.conn.execute("COMMIT")  # nothing was written: ends the read
 
     def export_rows(self) -> Iterator[tuple[Any, ...]]:
-        """Every fact, removed ones too, as plain tuples of EXPORT_COLUMNS in a stable order
+        """Every fact, removed ones too, as plain tuples (id, uid, metric, kind, value, low, high,
+        qualifier, display, date, date_precision, published, source, via, url, quote, note, tags,
+        created_at, updated_at, removed_at, plain) in a stable order
         (metric, date order, source, uid), with its metric's kind and whether its history
         is only its 'added' version as it stands (`plain`): such a history need not be
         written out, import rebuilds it from the fact (as it does for a fact that stores
@@ -1124,8 +1120,9 @@ class Store:
         the line `export` writes for the fact in JSON Lines, made by SQLite as UTF-8 bytes
         (before render's escaping of characters a terminal could obey), or None where Python
         must write it: a history to write out, a number SQLite prints otherwise than Python's
-        json (_plain_number), a NUL in a tag (json_each ends the tag there). Most facts have
-        none of these: no Python tuple of 22 values and dict of 21 a fact, and no json encoding.
+        json (_plain_number), a NUL in a tag (json_each ends the tag there), a tag that is not
+        text (_TAGS_TEXT). Most facts have none of these: no Python tuple of 22 values and
+        dict of 21 a fact, and no json encoding.
         In csv (`fmt`), the fact's csv line (see _EXPORT_CSV_SELECT)."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
