@@ -4,6 +4,7 @@ too; a value is never cut."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -54,3 +55,11 @@ def test_list_keeps_every_value_whole_and_folds_names(run: Run, examples: None, 
     assert "…" not in text  # nothing cut: the names fold instead
     words = set(text.split())
     assert {"People", "In", "Need", "Sweden", "Herald", "Pozirk"} <= words
+
+
+def test_a_table_fitted_to_the_terminal_leaves_the_callers_cells_alone(terminal_80: None) -> None:
+    cells: list[list[object]] = [["a" * 200, "b"], ["x", "y"]]
+    out = io.StringIO()
+    render.write_columns(cells, [render.col("name", wide=True), render.col("v")], out=out)
+    assert cells == [["a" * 200, "b"], ["x", "y"]]  # folded on the screen, not in the caller's lists
+    assert max(len(line) for line in out.getvalue().splitlines()) <= 80

@@ -575,6 +575,7 @@ def _fit_cells(
     for i, (values, size, w, c) in enumerate(zip(by_column, sizes, widths, columns, strict=True)):
         if max(size, default=0) <= w:
             continue
+        values = by_column[i] = list(values)  # the caller's column (write_columns) stays as it was
         for r, n in enumerate(size):
             if n <= w:
                 continue
