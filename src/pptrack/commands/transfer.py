@@ -53,23 +53,21 @@ def import_(
                 progress=lambda: update(source.position()),
             )
             if not store.publish():
-                result = _into_the_file_that_appeared(store, result, db, strict=strict)
+                result = _into_the_file_that_appeared(store, result, strict=strict)
     finally:
         source.close()
     tell(result.notices)
     tell([result.summary()])
 
 
-def _into_the_file_that_appeared(
-    built: "Store", first: "ImportResult", db: Optional[Path], strict: bool
-) -> "ImportResult":
+def _into_the_file_that_appeared(built: "Store", first: "ImportResult", *, strict: bool) -> "ImportResult":
     """Another process made the database while this import built a new one beside it: what
     was built goes into that file as its export would (`export | import`), never over it.
     Rows the file repeated were counted present by the first import, and stay so."""
     from ..io import export_records, import_facts
 
     assert built.building is not None
-    with opened(built.building, write=False) as facts, opened(db, write=True) as target:
+    with opened(built.building, write=False) as facts, opened(built.path, write=True) as target:
         result = import_facts(target, enumerate(export_records(facts), start=1), strict=strict)
     result.present += first.present
     return result
