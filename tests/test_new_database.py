@@ -9,6 +9,9 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -241,3 +244,23 @@ def test_a_file_that_appears_and_is_no_database_is_left_as_it_is(
     assert str(target) in one_line_error(result.stderr) and "not an SQLite database" in result.stderr
     assert target.read_text() == "someone's notes\n"
     assert [p.name for p in folder.iterdir()] == ["new.db"]
+
+
+def test_a_killed_imports_leftover_is_swept_by_the_next_one(run: Run, rows: Path, folder: Path) -> None:
+    # A process killed outright leaves its .partial file; the next import beside it removes
+    # the files of builders that are gone and left alone for ten minutes, and no other.
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    old = time.time() - 3600
+    stale = folder / f".new.db.{dead_pid}-0badcafe.partial"
+    recent = folder / f".new.db.{dead_pid}-0000beef.partial"  # gone, but written a moment ago
+    alive = folder / f".new.db.{os.getpid()}-00c0ffee.partial"  # this process: still building
+    other = folder / ".other.db.1-00000000.partial"  # another database's
+    for leftover in (stale, recent, alive, other):
+        leftover.write_bytes(b"half a database")
+    for leftover in (stale, alive, other):
+        os.utime(leftover, (old, old))
+    Path(f"{stale}-journal").write_bytes(b"")
+    os.utime(f"{stale}-journal", (old, old))
+    assert run("import", str(rows), "--db", str(folder / "new.db")).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["new.db", recent.name, alive.name, other.name])
