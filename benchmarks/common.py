@@ -38,15 +38,12 @@ def time_command(
     *,
     runs: int,
     stdin: bytes | None = None,
-    before: Callable[[int], None] | None = None,
     env: dict[str, str] | None = None,
     tty: bool = False,
 ) -> float:
     """Median wall time of a command in ms over `runs` runs (output discarded)."""
     times = []
-    for i in range(runs):
-        if before:
-            before(i)
+    for _ in range(runs):
         t = time.perf_counter()
         if tty:
             _run_on_terminal(argv, {**os.environ, **(env or {})})
@@ -70,18 +67,19 @@ def time_interleaved(commands: dict[str, Command], *, runs: int) -> dict[str, fl
     times: dict[str, list[float]] = {name: [] for name in commands}
     for round_ in range(runs + 1):
         for name, command in commands.items():
-            ms = time_command(command.argv, runs=1, stdin=command.stdin, before=command.before, tty=command.tty)
+            argv = command.argv(round_) if callable(command.argv) else command.argv
+            ms = time_command(argv, runs=1, stdin=command.stdin, tty=command.tty)
             if round_:
                 times[name].append(ms)
     return {name: statistics.median(t) for name, t in times.items()}
 
 
 class Command(NamedTuple):
-    """A command for time_interleaved."""
+    """A command for time_interleaved: its argv, or what makes it from the round's number
+    (a command that must differ each run, as `add` of a new figure)."""
 
-    argv: Sequence[str]
+    argv: Sequence[str] | Callable[[int], Sequence[str]]
     stdin: bytes | None = None
-    before: Callable[[int], None] | None = None
     tty: bool = False
 
 

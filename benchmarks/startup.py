@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from common import Report, compile_package, time_command, tool
+from common import Command, Report, compile_package, time_command, time_interleaved, tool
 
 BARE_TYPER = """
 import typer
@@ -34,26 +33,32 @@ def run(report: Report, runs: int = 21) -> None:
 
     su_db = tmp / "su.db"
     su_row = json.dumps({"metric": "pp", "value": 5}).encode()
-    # One run of each a round, in turn (as common.time_interleaved; `add` needs a new
-    # figure each run): every figure and its baselines see the same load.
-    commands = {
-        "pass": lambda n: time_command([sys.executable, "-c", "pass"], runs=1),
-        "bare": lambda n: time_command([sys.executable, str(bare), "hello", "x"], runs=1),
-        "sqlite-utils": lambda n: time_command(
-            [tool("sqlite-utils"), "insert", str(su_db), "facts", "-"], runs=1, stdin=su_row
-        ),
-        "version": lambda n: time_command([pptrack, "--version"], runs=1),
-        "add": lambda n: time_command(
-            [pptrack, "add", "pp", str(n), "--date", "2025-08-01", "--source", "Viasna", "--db", str(db)], runs=1
-        ),
-    }
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for n in range(runs + 1):
-        for name, command in commands.items():
-            ms = command(n + 2)
-            if n:  # the first round is not counted
-                times[name].append(ms)
-    python_pass, bare_ms, su_ms, version_ms, add_ms = (statistics.median(times[k]) for k in commands)
+    ms = time_interleaved(
+        {
+            "pass": Command([sys.executable, "-c", "pass"]),
+            "bare": Command([sys.executable, str(bare), "hello", "x"]),
+            "sqlite-utils": Command([tool("sqlite-utils"), "insert", str(su_db), "facts", "-"], stdin=su_row),
+            "version": Command([pptrack, "--version"]),
+            "add": Command(
+                lambda n: [
+                    pptrack,
+                    "add",
+                    "pp",
+                    str(n + 2),
+                    "--date",
+                    "2025-08-01",
+                    "--source",
+                    "Viasna",
+                    "--db",
+                    str(db),
+                ]
+            ),
+        },
+        runs=runs,
+    )
+    python_pass, bare_ms, su_ms, version_ms, add_ms = (
+        ms[k] for k in ("pass", "bare", "sqlite-utils", "version", "add")
+    )
 
     report.add("python -c pass (for scale)", python_pass, "python -c pass", python_pass)
     report.add("pptrack --version", version_ms, "bare Typer app", bare_ms, target=1.3)
