@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..errors import ExitCode
+from ..values import format_number
 from .options import DbOption, Format, FormatOption, collection_paused, opened, tell
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from ..compare import Comparison, Pair, Row
 
 
@@ -132,12 +131,10 @@ def _write_tables(c: "Comparison") -> None:
 
 
 def _pair_rows(pairs: "list[Pair]") -> list[list[object]]:
-    """The pairs table's cells, of the pairs that reported in the same period at least once.
-    The means are written in one go (mean_texts): a million facts give 1,225 pairs, and an
-    import statement a pair cost a millisecond."""
+    """The pairs table's cells, of the pairs that reported in the same period at least once."""
     shown = [p for p in pairs if p.n]
     rows: list[list[object]] = []
-    for p, mean in zip(shown, mean_texts(p.mean_diff for p in shown), strict=True):
+    for p, mean in zip(shown, map(mean_text, (p.mean_diff for p in shown)), strict=True):
         higher = p.higher
         if higher is None:
             how_often = f"each {p.a_higher} of {p.n}" if p.a_higher else "equal"
@@ -147,22 +144,6 @@ def _pair_rows(pairs: "list[Pair]") -> list[list[object]]:
     return rows
 
 
-def mean_texts(means: "Iterable[float | int | None]") -> list[str]:
-    """Means as the pairs table shows them: to one decimal (JSON carries them in full), as
-    format_number writes them. A mean with a tenth below 1e15 (most of them) is written by
-    format at once: format_number would find its repr has one decimal and write it so."""
-    from ..values import format_number
-
-    texts = []
-    for x in means:
-        shown = None if x is None else round(x, 1)
-        if type(shown) is float and not shown.is_integer() and -1e15 < shown < 1e15:
-            texts.append(format(shown, ",.1f"))
-        else:
-            texts.append(format_number(shown))
-    return texts
-
-
 def mean_text(x: float | int | None) -> str:
-    """A mean as the pairs table shows it (mean_texts)."""
-    return mean_texts([x])[0]
+    """A mean as the pairs table shows it: to one decimal (JSON carries it in full)."""
+    return format_number(None if x is None else round(x, 1))
