@@ -112,17 +112,20 @@ def test_a_clean_listing_is_written_by_sqlite_and_an_odd_one_by_python(run: Run)
     assert run("add", "pp", "5", "--date", "2025-07", "--source", "EU", "--note", "a, b", "--db", db).exit_code == 0
     store = open_db(Path(db), write=False)
     try:
-        for fmt, redo in (("json", []), ("tsv", []), ("csv", [2])):  # "a, b" is quoted in csv only
+        for fmt, redo in (("json", []), ("tsv", []), ("csv", [])):  # SQLite quotes "a, b" in csv
             assert lines_to_redo(service.list_fact_lines(store, service.ListQuery(), fmt), fmt, 19) == redo, fmt
+        # so the whole csv listing is one text SQLite makes (it went line by line: 10,000 facts 219 -> 118 ms)
+        assert service.list_fact_block(store, service.ListQuery(), "csv") is not None
     finally:
         store.close()
     assert run("add", "pp", "7", "--date", "2025-09", "--source", "=cmd", "--db", db).exit_code == 0
     store = open_db(Path(db), write=False)
     try:
-        for fmt, redo in (("json", []), ("tsv", [3]), ("csv", [3, 2])):
+        for fmt, redo in (("json", []), ("tsv", [3]), ("csv", [3])):
             lines = service.list_fact_lines(store, service.ListQuery(), fmt)
             assert [key for _, key in lines] == [3, 1, 2]
-            assert all(line is not None for line, _ in lines)
+            # tsv: the line is made and found to need escaping; csv: SQLite leaves it to Python
+            assert [line is not None for line, _ in lines] == [fmt != "csv", True, True]
             assert lines_to_redo(lines, fmt, len(FACT_FIELDS)) == redo, fmt
     finally:
         store.close()

@@ -184,50 +184,45 @@ class _Chunks(list[str]):
 
 def lines_to_redo(lines: Sequence[tuple[str | None, int]], fmt: str, cells: int) -> list[int]:
     """The keys of the lines (of `write_lines`) Python must write itself: those missing, and
-    in csv or tsv those with a cell csv would quote (a delimiter, a quote, a line break) or
-    `csv_cell` would escape (a formula sign or a quote first; a number with a minus first
-    is written the same, but redone all the same). `cells`: how many a line has."""
+    in tsv, whose lines SQLite makes with cells as they are, those with a cell the csv module
+    would quote (a tab, a quote, a line break) or `csv_cell` would escape (a formula sign or a
+    quote first; a number with a minus first is written the same, but redone all the same).
+    SQLite quotes csv lines itself (store._csv_line). `cells`: how many a line has."""
     redo = [key for line, key in lines if line is None]
-    if fmt in ("json", "jsonl"):
+    if fmt != "tsv":
         return redo
-    delimiter = "," if fmt == "csv" else "\t"
     made = [line for line, _ in lines if line is not None]
     if plain_block("\n".join(made).encode(), len(made), fmt, cells):  # the usual case, checked in one go at C speed
         return redo
     return [
         key
         for line, key in lines
-        if line is None
-        or line.count(delimiter) != cells - 1
-        or "\n" in line
-        or not _plain_cells(line.encode(), delimiter.encode())
+        if line is None or line.count("\t") != cells - 1 or "\n" in line or not _plain_cells(line.encode())
     ]
 
 
 def plain_block(data: bytes, lines: int, fmt: str, cells: int) -> bool:
     """Whether `lines` lines made by SQLite, joined by newlines into `data` (Store.fact_block:
-    UTF-8), are written as they are: always in json and jsonl; in csv and tsv when each line has
+    UTF-8), are written as they are: always in json, jsonl and csv; in tsv when each line has
     its `cells` and no cell needs quoting or escaping (see `lines_to_redo`)."""
-    if fmt in ("json", "jsonl") or not lines:
+    if fmt != "tsv" or not lines:
         return True
-    delimiter = b"," if fmt == "csv" else b"\t"
-    # Each line has cells - 1 delimiters and all but the last a newline: a cell holding either
+    # Each line has cells - 1 tabs and all but the last a newline: a cell holding either
     # makes one more, so their sum tells (bytes.count: no copy of 1.7 MB made, as translate would).
-    breaks = data.count(delimiter) + data.count(b"\n")
-    return breaks == cells * lines - 1 and _plain_cells(data, delimiter)
+    breaks = data.count(b"\t") + data.count(b"\n")
+    return breaks == cells * lines - 1 and _plain_cells(data)
 
 
 _CELL_STARTS = (b"=", b"+", b"@", b"'", b"-")  # a formula sign or a quote first (csv_cell); "\r" anywhere
 
 
-def _plain_cells(data: bytes, delimiter: bytes) -> bool:
-    """No quote, no "\\r", and no cell (after a delimiter) starting with a formula sign or a
+def _plain_cells(data: bytes) -> bool:
+    """No quote, no "\\r", and no tsv cell (after a tab) starting with a formula sign or a
     quote: a single byte is looked for first, which is faster than a pair (or a regex), and a
     pair from the end (rfind), which is faster than from the start where digits and dashes abound."""
-    starts = _CELL_STARTS if delimiter == b"\t" else (*_CELL_STARTS, b"\t")  # in tsv a tab changes the count
     if b'"' in data or b"\r" in data:
         return False
-    return not any(c in data and data.rfind(delimiter + c) >= 0 for c in starts)
+    return not any(c in data and data.rfind(b"\t" + c) >= 0 for c in _CELL_STARTS)
 
 
 def write_lines(

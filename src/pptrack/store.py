@@ -390,29 +390,62 @@ _FACT_TAGS_JOINED = (
 )
 
 
-def _fact_line_select(delimiter: str) -> str:
-    """A fact as one csv or tsv line of `Fact.to_dict` made by SQLite, cells as they are
-    (render.lines_to_redo finds those that need quoting or escaping), or NULL where a
-    number would print otherwise, a text holds a NUL character or a tag is not text."""
-    cells = (
-        "f.id", "f.uid", "m.slug", "f.value", "f.low", "f.high", "f.qualifier", "f.display", "f.date",
-        "f.date_precision", "f.published", "s.name", "v.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED,
-        "f.created_at", "f.updated_at",
-    )  # fmt: skip
-    line = f"printf('{delimiter.join(['%s'] * len(cells))}', {', '.join(cells)})"
-    # printf's %s ends a text at a NUL character: a line with one is left to Python.
-    no_nul = " AND ".join(
-        [f"instr({c}, char(0)) IS NOT TRUE" for c in cells if c not in _FACT_CHECKED and c != _FACT_TAGS_JOINED]
-        + [_TAGS_NO_NUL, _TAGS_TEXT]
-    )
-    return f"SELECT CASE WHEN {_PLAIN_NUMBERS} AND {no_nul} THEN {line} END AS line, f.id\n{_FACT_JOINS}"
-
-
-# Cells checked on input: numbers, the slug, qualifier, dates, precision and timestamps.
+# The cells of a fact's csv or tsv line, in FACT_FIELDS order, and those a user or an article wrote.
+_FACT_CELLS = (
+    "f.id", "f.uid", "m.slug", "f.value", "f.low", "f.high", "f.qualifier", "f.display", "f.date",
+    "f.date_precision", "f.published", "s.name", "v.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED,
+    "f.created_at", "f.updated_at",
+)  # fmt: skip
+# Cells checked on input: numbers, the slug, qualifier, dates, precision and timestamps; the
+# others (uid, display, names, url, quote, note, tags) a user or an article wrote.
 _FACT_CHECKED = frozenset(
     ("f.id", "m.slug", "f.value", "f.low", "f.high", "f.qualifier", "f.date", "f.date_precision", "f.published")
     + ("f.created_at", "f.updated_at")
 )
+_FACT_TEXTS = tuple(c for c in _FACT_CELLS if c not in _FACT_CHECKED)
+# A fact as one tsv line of `Fact.to_dict` made by SQLite, cells as they are (a tab, a quote
+# or a line break is rare in them: render.lines_to_redo finds the lines that need quoting or
+# escaping, at C speed over the whole listing), or NULL where a number would print otherwise,
+# a text holds a NUL character (where printf ends it) or a tag is not text.
+_FACT_TSV_LINE = "printf('{}', {})".format("\t".join(["%s"] * len(_FACT_CELLS)), ", ".join(_FACT_CELLS))
+_FACT_TSV_PLAIN = " AND ".join(
+    [_PLAIN_NUMBERS, _TAGS_NO_NUL, _TAGS_TEXT]
+    + [f"instr({c}, char(0)) IS NOT TRUE" for c in _FACT_TEXTS if c != _FACT_TAGS_JOINED]
+)
+_FACT_TSV_SELECT = f"""SELECT CASE WHEN {_FACT_TSV_PLAIN} THEN {_FACT_TSV_LINE} END AS line, f.id
+{_FACT_JOINS}"""
+
+
+def _csv_line(cells: Sequence[str], texts: Sequence[str], plain: Sequence[str], *, tail: str = "") -> str:
+    """SQL: the csv line of `cells` (then `tail`) as render.write_records writes its record, or
+    NULL where Python must write it: where `plain` does not hold, or one of `texts` (the cells
+    a user or an article wrote) is a text Python treats otherwise -- with a NUL (where printf
+    ends it), a "\r" (a row Python quotes whole), or a formula sign or quote first (escaped,
+    see render.csv_cell; a minus too, whose numbers Python leaves as they are). A text with a
+    comma, a quote or a newline is quoted as the csv module quotes it."""
+    checks = [
+        f"instr({c}, char(0)) IS NOT TRUE AND instr({c}, char(13)) IS NOT TRUE"
+        f" AND coalesce(unicode({c}), 0) NOT IN (61, 43, 45, 64, 39, 9)"
+        for c in texts
+    ]
+    values = [
+        f"""CASE WHEN instr({c}, ',') + instr({c}, '"') + instr({c}, char(10)) = 0 THEN {c}"""
+        f""" ELSE '"' || replace({c}, '"', '""') || '"' END"""
+        if c in texts
+        else c
+        for c in cells
+    ]
+    line = f"printf('{','.join(['%s'] * len(cells))}{tail}', {', '.join(values)})"
+    return f"CASE WHEN {' AND '.join([*plain, *checks])} THEN {line} END"
+
+
+# Numbers stored as numbers: a text where one belongs (another program wrote it) is Python's to write.
+_NUMBERS_NOT_TEXT = "typeof(f.value) <> 'text' AND typeof(f.low) <> 'text' AND typeof(f.high) <> 'text'"
+# A fact as one csv line of `Fact.to_dict` (see _csv_line): `list --format csv`, where most
+# lines quote a cell ("nearly 1,400"), and SQLite quoting them beats Python redoing them.
+_FACT_CSV_LINE = _csv_line(_FACT_CELLS, _FACT_TEXTS, (_PLAIN_NUMBERS, _TAGS_NO_NUL, _TAGS_TEXT, _NUMBERS_NOT_TEXT))
+_FACT_CSV_SELECT = f"""SELECT {_FACT_CSV_LINE} AS line, f.id
+{_FACT_JOINS}"""
 
 
 def _filtered(select: str, flt: FactFilter) -> tuple[str, list[Any]]:
@@ -702,7 +735,9 @@ class Store:
 
     @staticmethod
     def _line_select(fmt: str) -> str:
-        return _FACT_JSON_SELECT if fmt in ("json", "jsonl") else _fact_line_select("," if fmt == "csv" else "\t")
+        if fmt in ("json", "jsonl"):
+            return _FACT_JSON_SELECT
+        return _FACT_CSV_SELECT if fmt == "csv" else _FACT_TSV_SELECT
 
     def facts_by_id(self, ids: Sequence[int]) -> dict[int, Fact]:
         found: dict[int, Fact] = {}
@@ -1218,36 +1253,15 @@ class Store:
                WHERE f.metric_id = ?
                {_EXPORT_ORDER}"""
 
-    # A plain fact's csv line, made by SQLite as render.write_records writes its record (history and
-    # removed_at empty), where no cell is one Python would treat otherwise: a text with a NUL (where
-    # printf ends it), a "\r" (a row Python quotes whole), or a formula sign or quote first (escaped, see
-    # render.csv_cell; a minus too, whose numbers Python leaves as they are), or text where a number belongs.
-    # A cell with a comma, a quote or a newline is quoted as the csv module does.
-    @staticmethod
-    def _csv_line_select(cells: Sequence[str], texts: Sequence[str], plain: Sequence[str]) -> str:
-        """SQL: the csv line of `cells`, `texts` of them checked and quoted, where `plain` holds."""
-        checks = [
-            f"instr({c}, char(0)) IS NOT TRUE AND instr({c}, char(13)) IS NOT TRUE"
-            f" AND coalesce(unicode({c}), 0) NOT IN (61, 43, 45, 64, 39, 9)"
-            for c in texts
-        ]
-        values = [
-            f"""CASE WHEN instr({c}, ',') + instr({c}, '"') + instr({c}, char(10)) = 0 THEN {c}"""
-            f""" ELSE '"' || replace({c}, '"', '""') || '"' END"""
-            if c in texts
-            else c
-            for c in cells
-        ]
-        line = f"printf('{','.join(['%s'] * len(cells))},,', {', '.join(values)})"
-        return f"CASE WHEN {' AND '.join([*plain, *checks])} THEN {line} END"
-
-    _EXPORT_CSV_SELECT = f"""SELECT {_csv_line_select(
+    # A plain fact's csv line (history and removed_at empty): see _csv_line.
+    _EXPORT_CSV_SELECT = f"""SELECT {_csv_line(
             ("f.uid", "m.slug", "m.kind", "f.value", "f.low", "f.high", "f.qualifier", "f.display", "f.date",
              "f.date_precision", "f.published", "s.name", "w.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED,
              "f.created_at", "f.updated_at"),
             ("f.uid", "f.display", "s.name", "w.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED),
             (_EXPORT_PLAIN, _PLAIN_NUMBERS, _TAGS_NO_NUL, _TAGS_TEXT,
-             "typeof(f.value) <> 'text' AND typeof(f.low) <> 'text' AND typeof(f.high) <> 'text'"),
+             _NUMBERS_NOT_TEXT),
+            tail=",,",
         )}, f.id
                {_EXPORT_FROM}
                WHERE f.metric_id = ?

@@ -46,9 +46,9 @@ def list_(
         from ..render import lines_to_redo, plain_block, write_block, write_lines
 
         with opened(db, write=False) as store:
-            # The usual listing in one text made by SQLite; csv quotes most ("1,400"), so it
-            # goes line by line, as does any listing with a line Python must write.
-            block = service.list_fact_block(store, query, fmt.value) if fmt is not Format.csv else None
+            # The usual listing in one text made by SQLite; one with a line Python must write
+            # goes line by line.
+            block = service.list_fact_block(store, query, fmt.value)
             if block is None or not plain_block(*block, fmt.value, len(FACT_FIELDS)):
                 block = None
                 lines = service.list_fact_lines(store, query, fmt.value)
