@@ -377,11 +377,13 @@ _TAGS_JSON = (
 # A fact as `Fact.to_dict` in compact JSON, made by SQLite (which escapes text as Python's json
 # does; tests/test_lean_listing.py holds it to that); NULL where a number would print otherwise
 # or a tag holds a NUL character or is not text.
-_FACT_JSON_SELECT = f"""SELECT CASE WHEN {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL} AND {_TAGS_TEXT} THEN json_object(
-    'id', f.id, 'uid', f.uid, 'metric', m.slug, 'value', f.value, 'low', f.low, 'high', f.high,
+# The pairs of a fact's JSON object from its value on (listing and export alike).
+_FACT_JSON_PAIRS = f"""'value', f.value, 'low', f.low, 'high', f.high,
     'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
     'published', f.published, 'source', s.name, 'via', v.name, 'url', f.url, 'quote', f.quote, 'note', f.note,
-    'tags', {_TAGS_JSON}, 'created_at', f.created_at, 'updated_at', f.updated_at) END AS line, f.id
+    'tags', {_TAGS_JSON}, 'created_at', f.created_at, 'updated_at', f.updated_at"""
+_FACT_JSON_SELECT = f"""SELECT CASE WHEN {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL} AND {_TAGS_TEXT} THEN json_object(
+    'id', f.id, 'uid', f.uid, 'metric', m.slug, {_FACT_JSON_PAIRS}) END AS line, f.id
 {_FACT_JOINS}"""
 # The cells a user or an article wrote (uid, display, names, url, quote, note, tags joined by ';'):
 # render.lines_to_redo finds the lines where one needs quoting or escaping against a formula.
@@ -1229,14 +1231,11 @@ class Store:
                                  AND x.change = 'added' AND x.changed_at = f.created_at
                                  AND json_extract(x.data, '$.metric') = m.slug
                                  AND json_extract(x.data, '$.source') = s.name
-                                 AND json_extract(x.data, '$.via') IS w.name)))))"""
-    _EXPORT_FROM = """FROM facts f
-               JOIN metrics m ON m.id = f.metric_id
-               JOIN sources s ON s.id = f.source_id
-               LEFT JOIN sources w ON w.id = f.via_id"""
+                                 AND json_extract(x.data, '$.via') IS v.name)))))"""
+    _EXPORT_FROM = _FACT_JOINS
     _EXPORT_ORDER = "ORDER BY f.date_start, f.date_rank, s.name, f.uid"
     _EXPORT_SELECT = f"""SELECT f.id, f.uid, m.slug, m.kind, f.value, f.low, f.high, f.qualifier, f.display, f.date,
-                      f.date_precision, f.published, s.name, w.name, f.url, f.quote, f.note, f.tags,
+                      f.date_precision, f.published, s.name, v.name, f.url, f.quote, f.note, f.tags,
                       f.created_at, f.updated_at, f.removed_at, {_EXPORT_PLAIN}
                {_EXPORT_FROM}"""
     # A plain fact's line as io.export_record gives it to json (in EXPORT_FIELDS order), made by
@@ -1244,21 +1243,17 @@ class Store:
     # that); a plain fact is never removed and has no history to write.
     _EXPORT_LINE_SELECT = f"""SELECT CASE WHEN {_EXPORT_PLAIN} AND {_PLAIN_NUMBERS} AND {_TAGS_NO_NUL}
                    AND {_TAGS_TEXT} THEN json_object(
-                   'uid', f.uid, 'metric', m.slug, 'kind', m.kind, 'value', f.value, 'low', f.low, 'high', f.high,
-                   'qualifier', f.qualifier, 'display', f.display, 'date', f.date, 'date_precision', f.date_precision,
-                   'published', f.published, 'source', s.name, 'via', w.name, 'url', f.url, 'quote', f.quote,
-                   'note', f.note, 'tags', {_TAGS_JSON}, 'created_at', f.created_at, 'updated_at', f.updated_at,
+                   'uid', f.uid, 'metric', m.slug, 'kind', m.kind, {_FACT_JSON_PAIRS},
                    'removed_at', NULL, 'history', json_array()) END, f.id
                {_EXPORT_FROM}
                WHERE f.metric_id = ?
                {_EXPORT_ORDER}"""
 
-    # A plain fact's csv line (history and removed_at empty): see _csv_line.
+    # A plain fact's csv line (history and removed_at empty): see _csv_line. Its cells are a
+    # listing's but the id, with the metric's kind after the slug.
     _EXPORT_CSV_SELECT = f"""SELECT {_csv_line(
-            ("f.uid", "m.slug", "m.kind", "f.value", "f.low", "f.high", "f.qualifier", "f.display", "f.date",
-             "f.date_precision", "f.published", "s.name", "w.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED,
-             "f.created_at", "f.updated_at"),
-            ("f.uid", "f.display", "s.name", "w.name", "f.url", "f.quote", "f.note", _FACT_TAGS_JOINED),
+            ("f.uid", "m.slug", "m.kind", *_FACT_CELLS[3:]),
+            _FACT_TEXTS,
             (_EXPORT_PLAIN, _PLAIN_NUMBERS, _TAGS_NO_NUL, _TAGS_TEXT,
              _NUMBERS_NOT_TEXT),
             tail=",,",
