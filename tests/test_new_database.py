@@ -132,6 +132,32 @@ def test_a_failed_import_leaves_no_file(run: Run, tmp_path: Path, folder: Path, 
     assert list(folder.iterdir()) == []
 
 
+def test_a_failed_import_into_new_folders_leaves_no_folder(run: Run, tmp_path: Path, folder: Path) -> None:
+    source = tmp_path / "rows.csv"
+    source.write_text("metric,value,date,source\npp,5,2021,X\npp,lots,2022,X\n")
+    result = run("import", str(source), "--db", str(folder / "a" / "b" / "new.db"))
+    assert result.exit_code == 2 and "nothing was imported" in result.stderr
+    assert list(folder.iterdir()) == []  # a and a/b were made for it, and are gone again
+
+
+def test_a_folder_made_for_a_failed_import_stays_when_something_else_is_in_it(
+    run: Run, tmp_path: Path, folder: Path, monkeypatch
+) -> None:
+    source = tmp_path / "rows.csv"
+    source.write_text("metric,value,date,source\npp,5,2021,X\npp,lots,2022,X\n")
+    during = folder / "a" / "notes.txt"
+    real = io.import_facts
+
+    def import_facts(*args: Any, **kwargs: Any) -> io.ImportResult:
+        during.write_text("someone else's")  # a file put in the new folder during the import
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(io, "import_facts", import_facts)
+    result = run("import", str(source), "--db", str(folder / "a" / "b" / "new.db"))
+    assert result.exit_code == 2
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == ["a", "a/notes.txt"]
+
+
 def test_an_interrupted_import_leaves_no_file(run: Run, rows: Path, folder: Path, monkeypatch) -> None:
     def interrupt(self: store.Store) -> None:
         raise KeyboardInterrupt

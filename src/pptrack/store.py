@@ -45,12 +45,13 @@ def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool 
             conn = _connect(":memory:")
             _upgrade(conn, path, notices, wal=False)
             return Store(conn, path, notices)
+        made = [folder for folder in path.parents if not folder.exists()]  # nearest first
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise DatabaseProblem(f"cannot create the folder {path.parent}: {e.strerror or e}") from None
         if aside:
-            return _open_aside(path)
+            return _open_aside(path, made)
     elif path.is_dir():
         raise DatabaseProblem(f"{path} is a folder; --db takes the path of a database file")
     conn: sqlite3.Connection | None = None
@@ -75,10 +76,11 @@ def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool 
     return Store(conn, path, notices)
 
 
-def _open_aside(path: Path) -> Store:
+def _open_aside(path: Path, made: list[Path]) -> Store:
     """A new database for `path`, built in a temporary file beside it: nobody's data until
     published, so its rollback journal is kept in memory and nothing is synced to disk
-    while it is built (Store.publish syncs it once, whole)."""
+    while it is built (Store.publish syncs it once, whole). `made`: the folders created for
+    it, nearest first, removed again (if still empty) when it is not published."""
     building = _claim_beside(path)
     notices: list[str] = []
     conn: sqlite3.Connection | None = None
@@ -92,11 +94,12 @@ def _open_aside(path: Path) -> Store:
         if conn is not None:
             conn.close()
         _discard(building)
+        _remove_empty(made)
         if isinstance(e, sqlite3.Error):
             raise database_problem(path, e) from None
         raise
     _opened.append(path)
-    return Store(conn, path, notices, building=building)
+    return Store(conn, path, notices, building=building, made_folders=made)
 
 
 def _claim_beside(path: Path) -> Path:
@@ -157,6 +160,17 @@ def _discard(building: Path) -> None:
     """The temporary file of a database not published, and what SQLite kept beside it."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         building.with_name(building.name + suffix).unlink(missing_ok=True)
+
+
+def _remove_empty(folders: Sequence[Path]) -> None:
+    """Remove `folders` (nearest first) as long as they are empty: what a failed import
+    into a new folder created is gone again, and a folder something else has put a file in
+    since stays."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _sync(path: Path) -> None:
@@ -492,12 +506,19 @@ class Store:
     """An open database: the connection, its file, and what opening it told the user."""
 
     def __init__(
-        self, conn: sqlite3.Connection, path: Path, notices: list[str] | None = None, *, building: Path | None = None
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        notices: list[str] | None = None,
+        *,
+        building: Path | None = None,
+        made_folders: Sequence[Path] = (),
     ) -> None:
         self.conn = conn
         self.path = path
         self.notices = notices if notices is not None else []
         self.building = building  # the temporary file a new database is built in, until published
+        self.made_folders = made_folders  # the folders created for `building` (see _open_aside)
 
     def publish(self) -> bool:
         """Put a database built aside (open_db's `aside`) at its path, synced to disk and in
@@ -561,6 +582,7 @@ class Store:
         self.conn.close()
         if self.building is not None:  # built aside and not published: nobody's data
             _discard(self.building)
+            _remove_empty(self.made_folders)
             self.building = None
 
     # --- names -------------------------------------------------------------
