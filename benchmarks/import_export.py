@@ -69,7 +69,8 @@ def sqlite_alone(imported: Path, target: Path) -> float:
     from contextlib import closing
 
     with closing(sqlite3.connect(imported)) as source:
-        schema = [sql for (sql,) in source.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
+        made = source.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")
+        schema = [sql for (sql,) in made]
         tables = {name: source.execute(f"SELECT * FROM {name}").fetchall() for name in ("metrics", "sources", "facts")}
     indexes = [sql for sql in schema if sql.startswith("CREATE INDEX") and " ON facts " in sql]
     with closing(sqlite3.connect(target, isolation_level=None)) as conn:
