@@ -420,14 +420,15 @@ class _Importer:
         """Whether some live row may be identical to an earlier one of the import."""
         return self.keys is None or not self.exact_ids
 
-    def note(self, key: tuple[int, int, int | None, int, int]) -> None:
-        keys = self.keys
-        if keys is not None:
-            h = hash(key)
-            if h in keys or len(keys) >= _KEYS:
+    def note(self, keys: Iterable[tuple[int, int, int | None, int, int]], count: int) -> None:
+        """Tell apart `count` live rows staged, by their (metric, source, via, date, interval)
+        ids: the first that shares its hash with an earlier row, or one past _KEYS, ends it."""
+        told = self.keys
+        if told is not None:
+            before = len(told)
+            told.update(map(hash, keys))
+            if len(told) - before != count or len(told) > _KEYS:
                 self.keys = None
-            else:
-                keys.add(h)
 
     # Each reader returns an id or raises BadInput with the reason.
 
@@ -587,12 +588,35 @@ class _Importer:
             date = self.date(row["date"])
         except (BadInput, KeyError):
             return False
-        if not self.errors:
-            self.note((metric, source, None, date[0], value[1]))
-            self.plain_rows.append((line, metric, source, value[0], value[1], date[0]))
-            if len(self.plain_rows) >= _BATCH:
-                self.flush()
+        self.stage_plain((line,), (metric,), (source,), (value,), (date[0],))
         return True
+
+    def stage_plain(
+        self,
+        lines: Sequence[int],
+        metric_ids: Sequence[int],
+        source_ids: Sequence[int],
+        value_ids: Sequence[tuple[int, int]],
+        date_ids: Sequence[int],
+    ) -> None:
+        """Stage good rows of just metric, value, date and source, by the ids of their readings
+        (value: (value id, interval id)): one row from `quick`, or a run of a chunk's rows from
+        _PlainRows. Flushed after every _BATCH rows, as if staged one by one."""
+        if self.errors:
+            return  # nothing will be written: only keep checking
+        plain = self.plain_rows
+        done, count = 0, len(lines)
+        while done < count:
+            end = done + min(count - done, _BATCH - len(plain))
+            part = slice(done, end)
+            metrics, sources, dates = metric_ids[part], source_ids[part], date_ids[part]
+            values = value_ids[part]
+            intervals = list(map(_second, values))
+            self.note(zip(metrics, sources, itertools.repeat(None), dates, intervals), end - done)
+            plain.extend(zip(lines[part], metrics, sources, map(_first, values), intervals, dates, strict=True))
+            if len(plain) >= _BATCH:
+                self.flush()
+            done = end
 
     def check(self, line: int, row: dict[str, Any]) -> None:
         """Read every field of a row; note each problem with its column."""
@@ -672,7 +696,7 @@ class _Importer:
             return  # nothing will be written: only keep checking
         assert value_ids is not None and date is not None
         if "removed_at" not in extra:
-            self.note((metric_id, source_id, via_id, date[0], value_ids[1]))
+            self.note(((metric_id, source_id, via_id, date[0], value_ids[1]),), 1)
         self.staged_rows.append(
             (
                 line,
@@ -855,29 +879,35 @@ _first, _second = itemgetter(0), itemgetter(1)
 
 
 def _learn(
-    cells: Sequence[str],
+    cells: Iterable[str],
     known: dict[str, Any],
     seen: dict[str, Any],
-    read: Callable[[str], Any],
+    read: Callable[[str], Any] | None = None,
     keep: Callable[[tuple[Any, ...]], Any] | None = None,
 ) -> None:
-    """Put in `known` each reading of `cells` not known yet (what `keep` takes of it, if given):
-    the reading `seen` before, else `read` now. A bad one, or an escaped one (see feed), is left
-    to the row."""
+    """Put in `known` the good reading of each of `cells` not known yet (what `keep` takes of it,
+    if given): the reading `seen` before, else, given `read`, read now. A bad reading (the reason,
+    as text), one not made yet, and any of an escaped cell (a leading ': its row reads it
+    unescaped, see feed) are left to the row."""
     for text in itertools.filterfalse(known.__contains__, dict.fromkeys(cells)):
-        got = seen.get(text) or read(text)
-        if type(got) is tuple and text[:1] != "'":
+        if text[:1] == "'":
+            continue
+        got = seen.get(text)
+        if got is None and read is not None:
+            got = read(text)
+        if got is not None and type(got) is not str:
             if len(known) >= _MEMO:
                 known.clear()
             known[text] = got if keep is None else keep(got)
 
 
 class _PlainRows:
-    """Stages the rows of a CSV of just metric, value, date and source. A row whose four cells
-    were all read before, and well, is staged with the others of its chunk by lookups over
-    whole columns (the per-row work of a big file); so is one whose value or date is new (read
-    first, each once, in the order they come). Any other row goes alone through `row`, which
-    reads it as `feed` would, in file order."""
+    """Stages the rows of a CSV of just metric, value, date and source, a chunk at a time. The
+    readings of a chunk's cells are looked up by whole columns (its values and dates not read
+    before are read first, each once, in the order they come; a new name is resolved by its row,
+    in file order), and each run of rows whose readings are all known and good is staged at once
+    by _Importer.stage_plain (the per-row work of a big file). Any other row goes alone through
+    `feed`, in file order, which stages it the same way or says what is wrong with it."""
 
     def __init__(self, importer: _Importer, rows: CsvRows) -> None:
         self.importer = importer
@@ -891,89 +921,39 @@ class _PlainRows:
 
     def chunk(self, lines: Sequence[int], chunk: list[list[str]]) -> None:
         """Stage the rows of one chunk (from CsvRows.chunks), in file order."""
-        if self.importer.errors or set(map(len, chunk)) != {4}:
+        importer = self.importer
+        if importer.errors or set(map(len, chunk)) != {4}:
             for line, cells in zip(lines, chunk, strict=True):
-                self.row(line, cells)
+                importer.feed(line, self.rows.row(cells))
             return
         columns = list(zip(*chunk, strict=True))
         metrics, values, dates, sources = (columns[i] for i in self.columns)
-        self.read_new(values, dates)
-        metric_ids = list(map(self.metrics.get, metrics))
-        source_ids = list(map(self.sources.get, sources))
-        value_ids = list(map(self.values.get, values))
-        date_ids = list(map(self.dates.get, dates))
+        metric_ids, source_ids = self.names(metrics, sources)
+        _learn(values, self.values, importer.values, importer.read_value)
+        _learn(dates, self.dates, importer.dates, importer.read_date, _first)
+        value_ids, date_ids = list(map(self.values.get, values)), list(map(self.dates.get, dates))
         alone = sorted({*_nones(metric_ids), *_nones(source_ids), *_nones(value_ids), *_nones(date_ids)})
         start = 0
         for k in (*alone, len(chunk)):
+            if k < len(chunk) and value_ids[k] is not None and date_ids[k] is not None:
+                # a name new at the chunk's start may have been resolved by a row before it since
+                (metric_ids[k],), (source_ids[k],) = self.names((metrics[k],), (sources[k],))
+                if metric_ids[k] is not None and source_ids[k] is not None:
+                    continue
             if start < k:
                 part = slice(start, k)
-                self.stage(lines[part], metric_ids[part], source_ids[part], value_ids[part], date_ids[part])
+                importer.rows += k - start
+                importer.stage_plain(lines[part], metric_ids[part], source_ids[part], value_ids[part], date_ids[part])
             if k < len(chunk):
-                self.row(lines[k], chunk[k])
+                importer.feed(lines[k], self.rows.row(chunk[k]))
             start = k + 1
 
-    def read_new(self, values: Sequence[str], dates: Sequence[str]) -> None:
-        """Read the values and dates of a chunk not read before (a bad one is left to `row`)."""
+    def names(self, metrics: Sequence[str], sources: Sequence[str]) -> tuple[list[Any], list[Any]]:
+        """The ids of these metric and source cells' names, where resolved before (else None)."""
         importer = self.importer
-        _learn(values, self.values, importer.values, importer.read_value)
-        _learn(dates, self.dates, importer.dates, importer.read_date, _first)
-
-    def stage(
-        self,
-        lines: Sequence[int],
-        metric_ids: list[int],
-        source_ids: list[int],
-        value_ids: list[tuple[int, int]],
-        date_ids: list[int],
-    ) -> None:
-        """Stage rows whose readings are all known, as `row` would one by one."""
-        importer = self.importer
-        plain = importer.plain_rows
-        done, count = 0, len(lines)
-        while done < count:
-            end = done + min(count - done, _BATCH - len(plain))  # flushed where row would flush
-            ms, ss, ds, vs = metric_ids[done:end], source_ids[done:end], date_ids[done:end], value_ids[done:end]
-            interval_ids = list(map(_second, vs))
-            keys = importer.keys
-            if keys is not None:  # importer.note of each row
-                before = len(keys)
-                keys.update(map(hash, zip(ms, ss, itertools.repeat(None), ds, interval_ids)))
-                if len(keys) - before != end - done or len(keys) > _KEYS:
-                    importer.keys = None
-            plain.extend(zip(lines[done:end], ms, ss, map(_first, vs), interval_ids, ds, strict=True))
-            importer.rows += end - done
-            if len(plain) >= _BATCH:
-                importer.flush()
-            done = end
-
-    def row(self, line: int, cells: list[str]) -> None:
-        """One row: staged from the readings remembered (its value read here if new), as
-        `quick` would; anything else goes through `feed`."""
-        importer = self.importer
-        if len(cells) == 4 and not importer.errors:
-            im, iv, i_d, i_s = self.columns
-            m, v, d, s = cells[im], cells[iv], cells[i_d], cells[i_s]
-            metric, source = importer.metrics.get(m), importer.sources.get(s)
-            value, date = importer.values.get(v), importer.dates.get(d)
-            if value is None and type(metric) is int and type(source) is int and v[:1] != "'":
-                value = importer.read_value(v)  # most values are new in a big file; a bad one: see feed
-            if (
-                type(metric) is int
-                and type(source) is int
-                and type(value) is tuple
-                and type(date) is tuple
-                and not (m[:1] == "'" or v[:1] == "'" or d[:1] == "'" or s[:1] == "'")  # escaped: see feed
-            ):
-                importer.rows += 1
-                importer.note((metric, source, None, date[0], value[1]))
-                importer.plain_rows.append((line, metric, source, value[0], value[1], date[0]))
-                self.metrics[m], self.sources[s] = metric, source
-                if len(self.values) < _MEMO and len(self.dates) < _MEMO:
-                    self.values[v], self.dates[d] = value, date[0]
-                if len(importer.plain_rows) >= _BATCH:
-                    importer.flush()
-                return
-        importer.feed(line, self.rows.row(cells))
+        _learn(metrics, self.metrics, importer.metrics)
+        _learn(sources, self.sources, importer.sources)
+        return list(map(self.metrics.get, metrics)), list(map(self.sources.get, sources))
 
 
 def _nones(items: list[Any]) -> list[int]:
