@@ -75,7 +75,7 @@ def through_records(db: Path, fmt: str) -> bytes:
 def on_a_file(db: Path, *args: str) -> bytes:
     """`pptrack export ARGS` in a fresh process whose stdout is a file: the writev path."""
     result = subprocess.run(
-        [sys.executable, "-c", "from pptrack.cli import main; main()", "export", *args, "--db", str(db)],
+        [sys.executable, "-c", "from pptrack import main; main()", "export", *args, "--db", str(db)],
         capture_output=True,
         env=os.environ,
         timeout=60,

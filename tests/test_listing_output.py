@@ -56,7 +56,7 @@ def through_facts(db: Path, fmt: str) -> bytes:
 def on_a_file(db: Path, *args: str, env: dict[str, str] | None = None) -> bytes:
     """`pptrack ARGS` in a fresh process whose stdout is a file: the writev path."""
     result = subprocess.run(
-        [sys.executable, "-c", "from pptrack.cli import main; main()", *args, "--db", str(db)],
+        [sys.executable, "-c", "from pptrack import main; main()", *args, "--db", str(db)],
         capture_output=True,
         env={**os.environ, **(env or {})},
         timeout=60,
@@ -131,7 +131,7 @@ def test_an_ascii_listing_goes_to_a_stdout_of_another_encoding(plain: Path, run:
     assert on_a_file(plain, "list", "--format", "tsv", env={"PYTHONIOENCODING": "ascii"}) == ascii_only
     assert run("add", "pp", "5", "--date", "2024", "--source", "Пазірк").exit_code == 0
     result = subprocess.run(
-        [sys.executable, "-c", "from pptrack.cli import main; main()", "list", "--format", "tsv", "--db", str(plain)],
+        [sys.executable, "-c", "from pptrack import main; main()", "list", "--format", "tsv", "--db", str(plain)],
         capture_output=True,
         env={**os.environ, "PYTHONIOENCODING": "ascii"},
         timeout=60,

@@ -117,19 +117,3 @@ def test_a_date_in_words_still_reads(run_json) -> None:
     fact = run_json("add", "pp", "5", "--date", "21 Sept 2024", "--source", "X", "--format", "json")
     assert (fact["date"], fact["date_precision"]) == ("2024-09-21", "day")
 
-
-def test_the_command_runs_with_the_collector_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The entry point turns the cyclic garbage collector off only while start-up imports:
-    a command that runs long (an export, a check of a million facts) has it on."""
-    import gc
-
-    import pptrack
-    from pptrack import cli
-
-    seen: list[bool] = []
-    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()))
-    try:
-        pptrack.main()
-    finally:
-        gc.unfreeze()
-    assert seen == [True] and gc.isenabled()

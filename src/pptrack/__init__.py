@@ -4,14 +4,19 @@ __version__ = "0.1.0"
 
 
 def main() -> None:
-    """The `pptrack` command. Start-up (importing Typer, pptrack.cli and what they need)
-    makes no garbage worth collecting: the collector is off meanwhile, and what start-up
-    made is then frozen out of its later passes (a one-fact add: 80 -> 75 ms here)."""
+    """The `pptrack` command, and the one place that sets Python's cyclic garbage collector
+    for it: off for the whole run, start-up included. Each collection walks every object
+    of the modules loaded (Typer's too), and no command makes cyclic garbage as it goes:
+    records are freed by their reference counts (an import or export of 100,000 facts, a
+    check of a million, leave none to collect; tests/test_collection.py). At the exit, what the run
+    made is frozen out of the last collection Python makes even with the collector off
+    (8 ms of a 60 ms `--version`)."""
     import gc
 
     gc.disable()
-    from .cli import main as run
+    try:
+        from .cli import app
 
-    gc.freeze()
-    gc.enable()
-    run()
+        app()
+    finally:
+        gc.freeze()

@@ -188,16 +188,3 @@ def root(
     ] = False,
 ) -> None:
     """Track contested figures over time, with their provenance."""
-
-
-def main() -> None:
-    """The `pptrack` command."""
-    try:
-        app()
-    finally:
-        # The process ends next, and what it made need not be collected: without this,
-        # Python's exit runs a last garbage collection through every object of every
-        # module loaded (Typer's, pptrack's), 8 ms of a 60 ms `pptrack --version` here.
-        import gc
-
-        gc.freeze()

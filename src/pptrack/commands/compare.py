@@ -11,7 +11,7 @@ import typer
 
 from ..errors import ExitCode
 from ..values import format_number
-from .options import DbOption, Format, FormatOption, collection_paused, opened, tell
+from .options import DbOption, Format, FormatOption, opened, tell
 
 if TYPE_CHECKING:
     from ..compare import Comparison, Pair, Row
@@ -50,11 +50,10 @@ def diff_sources(
     """Sources side by side: each one's latest figure per period, the spread, and whether they can all be true."""
     from ..compare import diff_sources as compare
 
-    with collection_paused():
-        with opened(db, write=False) as store:
-            comparison = compare(store, metric, sources=source or [], period=period.value, by=by.value)
-        tell(comparison.notices)
-        _write(comparison, fmt)
+    with opened(db, write=False) as store:
+        comparison = compare(store, metric, sources=source or [], period=period.value, by=by.value)
+    tell(comparison.notices)
+    _write(comparison, fmt)
     conflicts = comparison.conflicts
     if fail_on_conflict and conflicts:
         periods = ", ".join(r.period for r in conflicts)

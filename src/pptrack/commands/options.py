@@ -66,23 +66,6 @@ def opened(db: Path | None, *, write: bool, create: bool = True, aside: bool = F
         store.close()
 
 
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collection paused while a command makes many records that
-    hold no cycle (each is freed by its reference count as before): each collection their
-    making sets off walks objects of every module loaded, Typer's included (latest of a
-    million facts: 8 ms of CPU, diff-sources: 6 ms)."""
-    import gc
-
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def tell(notices: Sequence[str]) -> None:
     from ..render import notice
 

@@ -17,7 +17,6 @@ from .options import (
     Format,
     FormatOption,
     MonthFirst,
-    collection_paused,
     day_order,
     opened,
     tell,
@@ -164,28 +163,13 @@ def timeline(
 ) -> None:
     """Figures in date order, with the change from the one before and a bar for each."""
     from ..errors import BadInput
+    from ..timeline import timelines
 
     if chart and fmt is not Format.table:
         raise BadInput("--chart draws a chart in the terminal; leave out --format, or leave out --chart for data")
     day_first = day_order(dayfirst, monthfirst)
-    with collection_paused():
-        _timeline(metric, source or [], since, until, day_first, chart, db, fmt)
-
-
-def _timeline(
-    metric: str | None,
-    sources: list[str],
-    since: str | None,
-    until: str | None,
-    dayfirst: bool | None,
-    chart: bool,
-    db: Path | None,
-    fmt: Format,
-) -> None:
-    from ..timeline import timelines
-
     with opened(db, write=False) as store:
-        blocks = timelines(store, metric, sources=sources, since=since, until=until, dayfirst=dayfirst)
+        blocks = timelines(store, metric, sources=source or [], since=since, until=until, dayfirst=day_first)
     if not blocks and fmt is Format.table:
         tell(["no facts match"])
         return
@@ -235,15 +219,9 @@ def latest(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The current figure of each metric, its age, and what the other sources last said."""
-    day_first = day_order(dayfirst, monthfirst)
-    with collection_paused():
-        _latest(metric, as_of, day_first, db, fmt)
-
-
-def _latest(metric: str | None, as_of: str | None, dayfirst: bool | None, db: Path | None, fmt: Format) -> None:
     from ..timeline import as_of_day, latest_table
 
-    day = as_of_day(as_of, dayfirst=dayfirst)
+    day = as_of_day(as_of, dayfirst=day_order(dayfirst, monthfirst))
     if fmt is not Format.table:
         _write_latest_data(db, metric, day, fmt)
         return
