@@ -103,6 +103,29 @@ def test_tags_another_program_wrote_list_as_through_facts(run: Run, tags: str) -
     assert_same(run, db)
 
 
+@pytest.mark.parametrize("named", ["source", "via", "neither"])
+def test_a_nul_in_a_source_name_lists_as_through_facts(run: Run, named: str) -> None:
+    """A source name with a NUL (another program wrote it), where printf would end the name: the
+    tsv line of a fact that names it, as source or via, is Python's. The sources are looked at once
+    for a NUL, each fact's names only when one has it: a name no listed fact uses changes nothing."""
+    db = str(Path(tempfile.mkdtemp()) / "lean.db")
+    assert run("add", "pp", "5", "--date", "2025-08", "--source", "Viasna", "--via", "EU", "--db", db).exit_code == 0
+    assert run("add", "pp", "6", "--date", "2025-09", "--source", "Other", "--db", db).exit_code == 0
+    assert run("add", "pp", "7", "--date", "2025-07", "--source", "Unused", "--db", db).exit_code == 0
+    assert run("rm", "3", "--db", db).exit_code == 0
+    target = {"source": "Viasna", "via": "EU", "neither": "Unused"}[named]
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sources SET name = name || char(0) || 'tail' WHERE name = ?", (target,))
+    assert_same(run, db)
+    store = open_db(Path(db), write=False)
+    try:
+        lines = service.list_fact_lines(store, service.ListQuery(), "tsv")
+        assert [(line is None, key) for line, key in lines] == [(False, 2), (named != "neither", 1)]
+        assert (service.list_fact_block(store, service.ListQuery(), "tsv") is None) == (named != "neither")
+    finally:
+        store.close()
+
+
 def test_a_clean_listing_is_written_by_sqlite_and_an_odd_one_by_python(run: Run) -> None:
     """The lean path is taken (no Fact for a clean line), and a line it cannot write is redone."""
     from pptrack.render import lines_to_redo
