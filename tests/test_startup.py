@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 HEAVY = ("rich", "sqlite_utils", "dateutil", "pydantic", "plotext", "matplotlib")
 # Modules `--version` needs none of: it answers before any command module is loaded.
@@ -117,3 +119,21 @@ def test_a_date_in_words_still_reads(run_json) -> None:
     fact = run_json("add", "pp", "5", "--date", "21 Sept 2024", "--source", "X", "--format", "json")
     assert (fact["date"], fact["date_precision"]) == ("2024-09-21", "day")
 
+
+@given(st.text(max_size=12) | st.text(alphabet=st.characters(max_codepoint=127), max_size=12))
+def test_names_read_without_unicodedata_as_with_it(name: str) -> None:
+    """names._unaccent takes an ASCII name as it is (its NFKD form, with nothing to drop) and
+    imports unicodedata for the others: keys and slugs are those of the decomposition."""
+    import unicodedata
+
+    from pptrack import names
+
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    assert names._unaccent(name) == unaccented
+    assert names.name_key(name) == "".join(c for c in unaccented.casefold() if c.isalnum())
+
+
+def test_a_name_with_accents_still_matches(run, run_json) -> None:
+    """The path that imports unicodedata: an accented name answers to its plain spelling."""
+    assert run("add", "pp", "5", "--date", "2021", "--source", "Viasna Ćentr").exit_code == 0
+    assert [f["source"] for f in run_json("list", "--source", "viasna centr", "--format", "json")] == ["Viasna Ćentr"]
