@@ -103,6 +103,25 @@ def test_tags_another_program_wrote_list_as_through_facts(run: Run, tags: str) -
     assert_same(run, db)
 
 
+@pytest.mark.parametrize("field", ["url", "quote", "note"])
+def test_a_nul_in_the_one_optional_text_lists_as_through_facts(run: Run, field: str) -> None:
+    """url, quote and note are looked at one by one only when a fact has one of them: a NUL in
+    the only one it has is found (printf would end the text there), and its line is Python's."""
+    db = str(Path(tempfile.mkdtemp()) / "lean.db")
+    assert run("add", "pp", "5", "--date", "2025-08", "--source", "Viasna", "--db", db).exit_code == 0
+    assert (
+        run("add", "pp", "6", "--date", "2025-09", "--source", "Viasna", f"--{field}", "a\x00b", "--db", db).exit_code
+        == 0
+    )
+    assert_same(run, db)
+    store = open_db(Path(db), write=False)
+    try:
+        lines = service.list_fact_lines(store, service.ListQuery(), "tsv")
+        assert [(line is None, key) for line, key in lines] == [(True, 2), (False, 1)]
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("named", ["source", "via", "neither"])
 def test_a_nul_in_a_source_name_lists_as_through_facts(run: Run, named: str) -> None:
     """A source name with a NUL (another program wrote it), where printf would end the name: the
