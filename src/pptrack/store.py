@@ -231,9 +231,28 @@ def _connect(target: str) -> sqlite3.Connection:
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
-    """Write-ahead logging: readers never block the writer, and writers queue on the busy timeout."""
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
+    """Write-ahead logging: readers never block the writer, and writers queue on the busy timeout.
+
+    The switch itself does not queue: SQLite takes a read lock, then tries once for the
+    file to itself and fails at once with SQLITE_BUSY, never calling the busy handler,
+    while another process holds a lock on it (two processes making a new database: one
+    switches while the other checks the schema, or both switch). So it is tried again,
+    as the busy handler would, until BUSY_TIMEOUT_S has passed.
+    """
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.001
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if getattr(e, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, wal: bool) -> None:
