@@ -420,9 +420,10 @@ class _Importer:
         """Whether some live row may be identical to an earlier one of the import."""
         return self.keys is None or not self.exact_ids
 
-    def note(self, keys: Iterable[tuple[int, int, int | None, int, int]], count: int) -> None:
-        """Tell apart `count` live rows staged, by their (metric, source, via, date, interval)
-        ids: the first that shares its hash with an earlier row, or one past _KEYS, ends it."""
+    def note(self, keys: Iterable[tuple[int, ...]], count: int) -> None:
+        """Tell apart `count` live rows staged, by the (metric, source, date, interval) ids of
+        each, and its via's if it has one: the first that shares its key's hash with an earlier
+        row, or one past _KEYS, ends it."""
         told = self.keys
         if told is not None:
             before = len(told)
@@ -588,35 +589,24 @@ class _Importer:
             date = self.date(row["date"])
         except (BadInput, KeyError):
             return False
-        self.stage_plain((line,), (metric,), (source,), (value,), (date[0],))
+        self.stage_plain(((line, metric, source, value[0], value[1], date[0]),))
         return True
 
-    def stage_plain(
-        self,
-        lines: Sequence[int],
-        metric_ids: Sequence[int],
-        source_ids: Sequence[int],
-        value_ids: Sequence[tuple[int, int]],
-        date_ids: Sequence[int],
-    ) -> None:
-        """Stage good rows of just metric, value, date and source, by the ids of their readings
-        (value: (value id, interval id)): one row from `quick`, or a run of a chunk's rows from
+    def stage_plain(self, rows: Sequence[tuple[int, int, int, int, int, int]]) -> None:
+        """Stage good rows of just metric, value, date and source as (line, metric id, source id,
+        value id, interval id, date id): one row from `quick`, or a run of a chunk's rows from
         _PlainRows. Flushed after every _BATCH rows, as if staged one by one."""
         if self.errors:
             return  # nothing will be written: only keep checking
         plain = self.plain_rows
-        done, count = 0, len(lines)
-        while done < count:
-            end = done + min(count - done, _BATCH - len(plain))
-            part = slice(done, end)
-            metrics, sources, dates = metric_ids[part], source_ids[part], date_ids[part]
-            values = value_ids[part]
-            intervals = list(map(_second, values))
-            self.note(zip(metrics, sources, itertools.repeat(None), dates, intervals), end - done)
-            plain.extend(zip(lines[part], metrics, sources, map(_first, values), intervals, dates, strict=True))
-            if len(plain) >= _BATCH:
-                self.flush()
-            done = end
+        room = _BATCH - len(plain)
+        while len(rows) > room:  # flushed where rows staged one by one would be
+            self.stage_plain(rows[:room])
+            rows, room = rows[room:], _BATCH
+        self.note(map(_plain_key, rows), len(rows))
+        plain.extend(rows)
+        if len(plain) >= _BATCH:
+            self.flush()
 
     def check(self, line: int, row: dict[str, Any]) -> None:
         """Read every field of a row; note each problem with its column."""
@@ -696,7 +686,8 @@ class _Importer:
             return  # nothing will be written: only keep checking
         assert value_ids is not None and date is not None
         if "removed_at" not in extra:
-            self.note(((metric_id, source_id, via_id, date[0], value_ids[1]),), 1)
+            key = (metric_id, source_id, date[0], value_ids[1])
+            self.note((key if via_id is None else (*key, via_id),), 1)  # as _plain_key without a via
         self.staged_rows.append(
             (
                 line,
@@ -876,6 +867,7 @@ def _stage_plain_csv(importer: _Importer, rows: CsvRows, progress: Callable[[], 
 
 _CHUNK = 1000  # rows read at a time by the loop of a plain CSV
 _first, _second = itemgetter(0), itemgetter(1)
+_plain_key = itemgetter(1, 2, 5, 4)  # a staged plain row's (metric, source, date, interval) ids, see note
 
 
 def _learn(
@@ -899,6 +891,16 @@ def _learn(
             if len(known) >= _MEMO:
                 known.clear()
             known[text] = got if keep is None else keep(got)
+
+
+def _known(cells: Sequence[str], known: dict[str, Any], seen: dict[str, Any]) -> list[Any]:
+    """The good reading of each of `cells` (None where there is none yet), those `seen` but not
+    `known` put in `known` first (see _learn)."""
+    got = list(map(known.get, cells))
+    if None in got:
+        _learn(cells, known, seen)
+        got = list(map(known.get, cells))
+    return got
 
 
 class _PlainRows:
@@ -942,19 +944,20 @@ class _PlainRows:
                     continue
             if start < k:
                 part = slice(start, k)
+                read = value_ids[part]
+                ids = (metric_ids[part], source_ids[part], map(_first, read), map(_second, read), date_ids[part])
                 importer.rows += k - start
-                importer.stage_plain(lines[part], metric_ids[part], source_ids[part], value_ids[part], date_ids[part])
+                importer.stage_plain(list(zip(lines[part], *ids, strict=True)))
             if k < len(chunk):
                 importer.feed(lines[k], self.rows.row(chunk[k]))
-                self.names((metrics[k],), (sources[k],))  # the names it resolved, if it did
+                if metric_ids[k] is None or source_ids[k] is None:
+                    self.names((metrics[k],), (sources[k],))  # the names it resolved, if it did
             start = k + 1
 
     def names(self, metrics: Sequence[str], sources: Sequence[str]) -> tuple[list[Any], list[Any]]:
         """The ids of these metric and source cells' names, where resolved before (else None)."""
         importer = self.importer
-        _learn(metrics, self.metrics, importer.metrics)
-        _learn(sources, self.sources, importer.sources)
-        return list(map(self.metrics.get, metrics)), list(map(self.sources.get, sources))
+        return _known(metrics, self.metrics, importer.metrics), _known(sources, self.sources, importer.sources)
 
 
 def _nones(items: list[Any]) -> list[int]:
