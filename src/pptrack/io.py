@@ -879,8 +879,8 @@ def _learn(
 ) -> None:
     """Put in `known` the good reading of each of `cells` not known yet (what `keep` takes of it,
     if given): the reading `seen` before, else, given `read`, read now. A bad reading (the reason,
-    as text), one not made yet, and any of an escaped cell (a leading ': its row reads it
-    unescaped, see feed) are left to the row."""
+    as text), one not made yet, and any of an escaped cell (a leading ': its row goes through
+    feed, which reads it as unescape_cell gives it) are left to the row."""
     for text in itertools.filterfalse(known.__contains__, dict.fromkeys(cells)):
         if text[:1] == "'":
             continue
