@@ -264,7 +264,7 @@ def test_a_batch_is_out_before_the_next_is_read(fmt: str) -> None:
             seen.append(out.getvalue())
             yield [b'{"a":%d}' % i, {"b": i, "c": "\u202e"}]
 
-    render.write_json_lines(batches(), fmt, out)
+    render.write_lines(batches(), fmt, out=out)
     if fmt == "jsonl":
         assert seen == [
             "",
@@ -282,7 +282,7 @@ def test_a_batch_is_out_before_the_next_is_read(fmt: str) -> None:
 @pytest.mark.parametrize("fmt", ["jsonl", "json"])
 def test_no_facts(fmt: str) -> None:
     out = io.StringIO()
-    render.write_json_lines(iter([]), fmt, out)
+    render.write_lines(iter([]), fmt, out=out)
     assert out.getvalue() == ("[]\n" if fmt == "json" else "")
 
 
@@ -312,12 +312,40 @@ def test_a_csv_batch_is_out_before_the_next_is_read() -> None:
             seen.append(out.getvalue())
             yield [b"%d,x" % i, {"a": -i, "b": "=y, \r"}]
 
-    render.write_delimited_lines(batches(), "csv", fields=["a", "b"], out=out)
-    assert seen[:2] == ["a,b\n", 'a,b\n0,x\n"0","\'=y, \r"\n']
+    render.write_lines(batches(), "csv", fields=["a", "b"], out=out)
+    assert seen[:2] == ["", 'a,b\n0,x\n"0","\'=y, \r"\n']  # the header goes out with the first batch
     records = [{"a": i, "b": "x"} if k == 0 else {"a": -i, "b": "=y, \r"} for i in range(3) for k in range(2)]
     expected = io.StringIO()
     render.write_records(records, "csv", [], fields=["a", "b"], out=expected)
     assert out.getvalue() == expected.getvalue()
     empty = io.StringIO()
-    render.write_delimited_lines(iter([]), "csv", fields=["a", "b"], out=empty)
+    render.write_lines(iter([]), "csv", fields=["a", "b"], out=empty)
     assert empty.getvalue() == "a,b\n"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv"])
+def test_lines_as_text_as_bytes_and_records_mixed_write_what_the_records_would(fmt: str) -> None:
+    """One writer serves the listing (text lines, or one block of them) and export (UTF-8 lines):
+    each line made already is written as it is, each record as write_records writes it."""
+    records = [
+        {"a": 1, "b": "x"},
+        {"a": -2, "b": "=y, \r"},
+        {"a": 3, "b": "\u202e Вясна\ttab"},
+        {"a": None, "b": ['q"', "r"]},
+        {"a": 2.5, "b": ""},
+    ]
+    expected = io.StringIO()
+    render.write_records(records, fmt, [], fields=["a", "b"], out=expected)
+    lines = expected.getvalue().removeprefix("[\n").removesuffix("\n]\n").removesuffix("\n")
+    lines = lines.split(",\n" if fmt == "json" else "\n")[1 if fmt in ("csv", "tsv") else 0 :]
+    assert len(lines) == len(records)  # no cell of these holds a line break
+    block = (",\n" if fmt == "json" else "\n").join(lines)  # as Store.fact_block joins a listing
+    shapes = {
+        "text and records": [[lines[0], records[1], lines[2].encode(), records[3], lines[4]]],
+        "batches of bytes and records": [[records[0]], [], [lines[1].encode(), lines[2].encode()], records[3:]],
+        "one block": [[block.encode()]],
+    }
+    for name, batches in shapes.items():
+        out = io.StringIO()
+        render.write_lines(batches, fmt, fields=["a", "b"], out=out)
+        assert out.getvalue() == expected.getvalue(), name

@@ -43,7 +43,7 @@ def list_(
 
     query = service.ListQuery(metric, source or [], via, since, until, tag, limit, day_order(dayfirst, monthfirst))
     if fmt is not Format.table:  # data formats: lines made by SQLite, no Fact built for most
-        from ..render import lines_to_redo, plain_block, write_block, write_lines
+        from ..render import lines_to_redo, plain_block, write_lines
 
         with opened(db, write=False) as store:
             # The usual listing in one text made by SQLite; one with a line Python must write
@@ -54,9 +54,10 @@ def list_(
                 lines = service.list_fact_lines(store, query, fmt.value)
                 others = service.facts_by_id(store, lines_to_redo(lines, fmt.value, len(FACT_FIELDS)))
         if block is not None:
-            write_block(*block, fmt.value, fields=FACT_FIELDS)
+            write_lines([[block[0]]] if block[1] else [], fmt.value, fields=FACT_FIELDS)
         else:
-            write_lines(lines, {i: f.to_dict() for i, f in others.items()}, fmt.value, fields=FACT_FIELDS)
+            made = [others[i].to_dict() if i in others else line for line, i in lines]
+            write_lines([made], fmt.value, fields=FACT_FIELDS)
         return
     with opened(db, write=False) as store:
         facts = service.list_facts(store, query)

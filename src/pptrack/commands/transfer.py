@@ -100,20 +100,14 @@ def export(
         _write(output, lambda out: out.write(to_json(datasette_metadata(name)) + "\n"))
         return
     from ..io import EXPORT_FIELDS, export_lines
-    from ..render import write_delimited_lines, write_json_lines
+    from ..render import write_lines
 
     with opened(db, write=False) as store, progress("exporting", store.count_facts()) as update:
         # Lines SQLite makes, a batch at a time: every format streams.
         batches = export_lines(store, kind, progress=update)
 
-        def write(out: IO[str]) -> None:
-            if kind == "csv":
-                write_delimited_lines(batches, kind, fields=EXPORT_FIELDS, out=out)
-            else:
-                write_json_lines(batches, kind, out)
-
         try:
-            _write(output, write)
+            _write(output, lambda out: write_lines(batches, kind, fields=EXPORT_FIELDS, out=out))
             if output is None:
                 sys.stdout.flush()
         finally:  # before the store closes, even when the reader of stdout went away
