@@ -33,7 +33,7 @@ NOT_FOR_VERSION = (
 # `add` of a value and date in the common shapes reads them without decimal or calendar.
 NOT_FOR_ADD = (*HEAVY, "decimal", "calendar")
 # A listing in a data format parses no value and, without --since/--until, no date.
-NOT_FOR_LISTING = (*HEAVY, "decimal", "calendar", "pptrack.values", "pptrack.dates")
+NOT_FOR_LISTING = (*HEAVY, "decimal", "calendar", "pptrack.values", "pptrack.dates", "unicodedata")
 PROBE = """
 import sys
 from pptrack.cli import app

@@ -10,7 +10,6 @@ import codecs
 import os
 import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -40,6 +39,8 @@ def safe_text(text: object, *, multiline: bool = False) -> str:
 def cell_width(s: str) -> int:
     if s.isascii():
         return len(s)
+    import unicodedata  # here, not at the top: a listing in a data format never measures a cell
+
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
