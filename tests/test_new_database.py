@@ -140,6 +140,16 @@ def test_a_failed_import_into_new_folders_leaves_no_folder(run: Run, tmp_path: P
     assert list(folder.iterdir()) == []  # a and a/b were made for it, and are gone again
 
 
+def test_a_failed_import_removes_only_the_folders_it_made(run: Run, tmp_path: Path, folder: Path) -> None:
+    """`x/../b` names b, which was there before: the import made x alone, and removes x alone."""
+    source = tmp_path / "rows.csv"
+    source.write_text("metric,value,date,source\npp,5,2021,X\npp,lots,2022,X\n")
+    (folder / "b").mkdir()
+    result = run("import", str(source), "--db", str(folder / "x" / ".." / "b" / "new.db"))
+    assert result.exit_code == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["b"]
+
+
 def test_a_folder_made_for_a_failed_import_stays_when_something_else_is_in_it(
     run: Run, tmp_path: Path, folder: Path, monkeypatch
 ) -> None:

@@ -45,11 +45,7 @@ def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool 
             conn = _connect(":memory:")
             _upgrade(conn, path, notices, wal=False)
             return Store(conn, path, notices)
-        made = [folder for folder in path.parents if not folder.exists()]  # nearest first
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise DatabaseProblem(f"cannot create the folder {path.parent}: {e.strerror or e}") from None
+        made = _make_folders(path.parent)
         if aside:
             return _open_aside(path, made)
     elif path.is_dir():
@@ -160,6 +156,23 @@ def _discard(building: Path) -> None:
     """The temporary file of a database not published, and what SQLite kept beside it."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         building.with_name(building.name + suffix).unlink(missing_ok=True)
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Make `folder` and the folders above it that are missing; return those this call
+    made, nearest first (not one that existed, or that another process made meanwhile)."""
+    made: list[Path] = []
+    try:
+        for step in (*reversed(folder.parents), folder):
+            try:
+                os.mkdir(step)
+            except FileExistsError:
+                continue
+            made.append(step)
+    except OSError as e:
+        _remove_empty(made[::-1])
+        raise DatabaseProblem(f"cannot create the folder {folder}: {e.strerror or e}") from None
+    return made[::-1]
 
 
 def _remove_empty(folders: Sequence[Path]) -> None:
