@@ -70,9 +70,12 @@ STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 UID = re.compile(r'"uid":"[0-9a-f]{8}-[0-9a-f]{4}-(7[0-9a-f]{3}-[0-9a-f]{4})-[0-9a-f]{12}"')
 
 
-def imported(folder: Path, rows: list[list[str] | None], extra: bool, facts_before: bool) -> list[object]:
+def imported(
+    folder: Path, rows: list[list[str] | None], extra: bool, facts_before: bool, strict: bool = False
+) -> list[object]:
     """Exit code, stdout and stderr of importing `rows` into a new database (one with a fact, if
-    `facts_before`), and its export: with the times of this run and the file's name masked."""
+    `facts_before`; with --strict, if `strict`: a new name is an error), and its export: with the
+    times of this run and the file's name masked."""
     runner = CliRunner()
     db = folder / f"{extra}.db"
     path = folder / f"{extra}.csv"
@@ -84,7 +87,7 @@ def imported(folder: Path, rows: list[list[str] | None], extra: bool, facts_befo
         path.write_text("metric,value,date,source\npp,5,2021,X\nother,7,2022,Viasna\n", encoding="utf-8")
         assert run("import", str(path)).exit_code == 0
     path.write_text(csv_text(rows, extra), encoding="utf-8")
-    result = run("import", str(path))
+    result = run("import", str(path), *(["--strict"] if strict else []))
     exported = run("export", "--format", "jsonl")
     assert exported.exit_code == 0, exported.stderr
 
@@ -102,14 +105,15 @@ def imported(folder: Path, rows: list[list[str] | None], extra: bool, facts_befo
     st.sampled_from([2, 100_000]),
     st.sampled_from([1, 250_000]),
     st.booleans(),
+    st.booleans(),
 )
 def test_a_plain_csv_imports_as_the_same_rows_checked_one_by_one(
-    rows: list[list[str] | None], chunk: int, batch: int, memo: int, keys: int, facts_before: bool
+    rows: list[list[str] | None], chunk: int, batch: int, memo: int, keys: int, facts_before: bool, strict: bool
 ) -> None:
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as folder:
         for name, value in (("_CHUNK", chunk), ("_BATCH", batch), ("_MEMO", memo), ("_KEYS", keys)):
             patch.setattr(f"pptrack.io.{name}", value)
-        chunked = imported(Path(folder), rows, False, facts_before)
-        one_by_one = imported(Path(folder), rows, True, facts_before)
+        chunked = imported(Path(folder), rows, False, facts_before, strict)
+        one_by_one = imported(Path(folder), rows, True, facts_before, strict)
     event(f"exit code {int(chunked[0])}")  # (--hypothesis-show-statistics) most examples must import
     assert chunked == one_by_one

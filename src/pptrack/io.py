@@ -390,7 +390,7 @@ class _Importer:
         self.staged_dates: list[tuple[Any, ...]] = []
         self.staged_rows: list[tuple[Any, ...]] = []
         self.plain_rows: list[tuple[int, int, int, int, int, int]] = []
-        # The hash of each live row's (metric, source, via, date, interval) ids: while no two
+        # The hash of each live row's key (see note): while no two
         # rows share one, no row repeats an earlier one and that search is skipped. None: some
         # may (a shared hash, or too many rows to keep).
         self.keys: set[int] | None = set()
@@ -686,8 +686,8 @@ class _Importer:
             return  # nothing will be written: only keep checking
         assert value_ids is not None and date is not None
         if "removed_at" not in extra:
-            key = (metric_id, source_id, date[0], value_ids[1])
-            self.note((key if via_id is None else (*key, via_id),), 1)  # as _plain_key without a via
+            key = _plain_key((line, metric_id, source_id, value_ids[0], value_ids[1], date[0]))
+            self.note((key if via_id is None else (*key, via_id),), 1)  # a plain row's key, and the via
         self.staged_rows.append(
             (
                 line,
@@ -930,7 +930,7 @@ class _PlainRows:
             return
         columns = list(zip(*chunk, strict=True))
         metrics, values, dates, sources = (columns[i] for i in self.columns)
-        metric_ids, source_ids = self.names(metrics, sources)
+        metric_ids, source_ids = self.learn_names(metrics, sources)
         _learn(values, self.values, importer.values, importer.read_value)
         _learn(dates, self.dates, importer.dates, importer.read_date, _first)
         value_ids, date_ids = list(map(self.values.get, values)), list(map(self.dates.get, dates))
@@ -951,11 +951,12 @@ class _PlainRows:
             if k < len(chunk):
                 importer.feed(lines[k], self.rows.row(chunk[k]))
                 if metric_ids[k] is None or source_ids[k] is None:
-                    self.names((metrics[k],), (sources[k],))  # the names it resolved, if it did
+                    self.learn_names((metrics[k],), (sources[k],))  # the names it resolved, if it did
             start = k + 1
 
-    def names(self, metrics: Sequence[str], sources: Sequence[str]) -> tuple[list[Any], list[Any]]:
-        """The ids of these metric and source cells' names, where resolved before (else None)."""
+    def learn_names(self, metrics: Sequence[str], sources: Sequence[str]) -> tuple[list[Any], list[Any]]:
+        """Learn the ids of these metric and source cells' names that the importer resolved
+        (see _known); return them, None where a name is not resolved yet."""
         importer = self.importer
         return _known(metrics, self.metrics, importer.metrics), _known(sources, self.sources, importer.sources)
 
