@@ -73,6 +73,9 @@ def _facts(path: Path, n: int, *, bad: bool = False) -> Path:
 def _garbage_of_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n: int) -> dict[str, int]:
     runner = CliRunner()
     monkeypatch.setenv("PPTRACK_DB", str(tmp_path / f"{n}.db"))
+    # Chunks and batches of a few rows: garbage made once a chunk or batch grows with the facts too.
+    for name, size in (("_CHUNK", 7), ("_BATCH", 11), ("EXPORT_BATCH", 5)):
+        monkeypatch.setattr(f"pptrack.io.{name}", size)
     found = {"import": _garbage(runner, "import", str(_facts(tmp_path / f"{n}.csv", n)))}
     for fact_id in range(1, n, 3):  # a history to export: written by Python, not SQLite
         assert runner.invoke(app, ["edit", str(fact_id), "--note", "seen"]).exit_code == 0

@@ -264,7 +264,7 @@ def test_a_batch_is_out_before_the_next_is_read(fmt: str) -> None:
             seen.append(out.getvalue())
             yield [b'{"a":%d}' % i, {"b": i, "c": "\u202e"}]
 
-    render.write_lines(batches(), fmt, out=out)
+    render.write_lines(batches(), fmt, fields=(), out=out)
     if fmt == "jsonl":
         assert seen == [
             "",
@@ -282,7 +282,7 @@ def test_a_batch_is_out_before_the_next_is_read(fmt: str) -> None:
 @pytest.mark.parametrize("fmt", ["jsonl", "json"])
 def test_no_facts(fmt: str) -> None:
     out = io.StringIO()
-    render.write_lines(iter([]), fmt, out=out)
+    render.write_lines(iter([]), fmt, fields=(), out=out)
     assert out.getvalue() == ("[]\n" if fmt == "json" else "")
 
 

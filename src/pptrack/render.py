@@ -184,7 +184,7 @@ class _Chunks(list[str]):
 
 
 def lines_to_redo(lines: Sequence[tuple[str | None, int]], fmt: str, cells: int) -> list[int]:
-    """The keys of the lines (of `write_lines`) Python must write itself: those missing, and
+    """The keys of the lines (of Store.fact_lines) Python must write itself: those missing, and
     in tsv, whose lines SQLite makes with cells as they are, those with a cell the csv module
     would quote (a tab, a quote, a line break) or `csv_cell` would escape (a formula sign or a
     quote first; a number with a minus first is written the same, but redone all the same).
@@ -230,7 +230,7 @@ def write_lines(
     batches: Iterable[Sequence[bytes | str | dict[str, Any]]],
     fmt: str,
     *,
-    fields: Sequence[str] = (),
+    fields: Sequence[str],
     out: IO[str] | None = None,
 ) -> None:
     """What `write_records` writes in `fmt` (json, jsonl, csv, tsv; `fields`: the csv and tsv
