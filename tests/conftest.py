@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +88,9 @@ def scribble_on_facts(db: Path) -> None:
     with db.open("r+b") as f:
         f.seek((root - 1) * page_size + 8)
         f.write(b"\xff" * 200)
+
+
+def db_value(path: Path, sql: str, *params: object) -> Any:
+    """The first value of the first row `sql` gives in the database file at `path`."""
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql, params).fetchone()[0]

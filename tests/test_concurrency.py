@@ -15,7 +15,6 @@ import csv
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -24,26 +23,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WITH_ADDED_VERSION
+from conftest import WITH_ADDED_VERSION, db_value
 
 PPTRACK = shutil.which("pptrack", path=str(Path(sys.executable).parent)) or "pptrack"
 pytestmark = pytest.mark.slow
 
 
 def count(db: Path, sql: str = "SELECT count(*) FROM facts", *params: object) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return int(conn.execute(sql, params).fetchone()[0])
-    finally:
-        conn.close()
+    return int(db_value(db, sql, *params))
 
 
 def integrity(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
+    return str(db_value(db, "PRAGMA integrity_check"))
 
 
 def write_csv(path: Path, metric: str, rows: int) -> Path:

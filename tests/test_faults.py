@@ -10,7 +10,6 @@ import os
 import resource
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, add, scribble_on_facts
+from conftest import Run, add, db_value, scribble_on_facts
 
 PPTRACK = shutil.which("pptrack", path=str(Path(sys.executable).parent)) or "pptrack"
 
@@ -34,11 +33,7 @@ def one_line_error(stderr: str) -> str:
 
 
 def facts_in(path: Path) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return int(conn.execute("SELECT count(*) FROM facts").fetchone()[0])
-    finally:
-        conn.close()
+    return int(db_value(path, "SELECT count(*) FROM facts"))
 
 
 def _writable(path: Path) -> bool:

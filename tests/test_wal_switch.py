@@ -18,17 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PP, Run
+from conftest import PP, Run, db_value
 from pptrack import store
 from pptrack.migrations import migrate
 
 
 def journal_mode(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
-    finally:
-        conn.close()
+    return str(db_value(db, "PRAGMA journal_mode"))
 
 
 @pytest.fixture
