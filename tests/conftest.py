@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from pptrack import early
 from pptrack.cli import app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -31,11 +32,16 @@ Run = Callable[..., Result]
 
 @pytest.fixture
 def run() -> Run:
-    """run("add", "m", "5", ...) -> Result with .exit_code, .stdout, .stderr."""
+    """run("add", "m", "5", ...) -> Result with .exit_code, .stdout, .stderr. As pptrack.main
+    does, a listing's query is started early (pptrack.early) and the command takes its text."""
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(app, list(args), input=input)
+        early.start(list(args))
+        try:
+            return runner.invoke(app, list(args), input=input)
+        finally:
+            early.finish()
 
     return invoke
 

@@ -27,8 +27,9 @@ def default_db_path() -> Path:
     return Path(base) / "pptrack" / "pptrack.db"
 
 
-def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool = False) -> Store:
-    """Open the database at `path`, upgrading an older one after a backup copy.
+def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool = False, upgrade: bool = True) -> Store:
+    """Open the database at `path`, upgrading an older one after a backup copy (with
+    `upgrade=False`, an older one is refused as it is: pptrack.early opens it so).
 
     A command on a database that does not exist gets an empty one in memory
     unless it writes and may create (`create`): edit, rm and the like only
@@ -60,6 +61,8 @@ def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool 
                 f"reads up to version {SCHEMA_VERSION}: upgrade pptrack to use it (the file is left as it is)"
             )
         if version < SCHEMA_VERSION:
+            if not upgrade:
+                raise DatabaseProblem(f"{path} has schema version {version}, older than {SCHEMA_VERSION}")
             _upgrade(conn, path, notices, wal=True)
         elif write:
             _use_wal(conn)

@@ -43,16 +43,24 @@ def list_(
 
     query = service.ListQuery(metric, source or [], via, since, until, tag, limit, day_order(dayfirst, monthfirst))
     if fmt is not Format.table:  # data formats: lines made by SQLite, no Fact built for most
+        from ..early import take
         from ..render import lines_to_redo, plain_block, write_lines
 
-        with opened(db, write=False) as store:
-            # The usual listing in one text made by SQLite; one with a line Python must write
-            # goes line by line.
-            block = service.list_fact_block(store, query, fmt.value)
-            if block is None or not plain_block(*block, fmt.value, len(FACT_FIELDS)):
-                block = None
-                lines = service.list_fact_lines(store, query, fmt.value)
-                others = service.facts_by_id(store, lines_to_redo(lines, fmt.value, len(FACT_FIELDS)))
+        def plain(block: Optional[tuple[bytes, int]]) -> bool:
+            return block is not None and plain_block(*block, fmt.value, len(FACT_FIELDS))
+
+        # The usual listing is one text made by SQLite, most often while the command line
+        # loaded (pptrack.early); one with a line Python must write goes line by line.
+        early = take(db, query, fmt.value)
+        block = early[0] if early else None
+        if not plain(block):
+            with opened(db, write=False) as store:
+                if not early:
+                    block = service.list_fact_block(store, query, fmt.value)
+                if not plain(block):
+                    block = None
+                    lines = service.list_fact_lines(store, query, fmt.value)
+                    others = service.facts_by_id(store, lines_to_redo(lines, fmt.value, len(FACT_FIELDS)))
         if block is not None:
             write_lines([[block[0]]] if block[1] else [], fmt.value, fields=FACT_FIELDS)
         else:
