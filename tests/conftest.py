@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from collections.abc import Callable
@@ -80,6 +81,28 @@ def belarus(run: Run) -> None:
     add(run, PP, "1,189", "2025-05-21", "Viasna", "--via", "Pozirk")
     add(run, PP, "nearly 1,200", "August 2025", "Viasna", "--via", "People In Need")
     add(run, PP, "more than 1,000", "2025-09", "People In Need")
+
+
+def through_facts(db: Path | str, fmt: str, **query: Any) -> str:
+    """What `list --format fmt` writes (a table as sent to a pipe) when every fact goes
+    through Fact.to_dict: the reference the listings SQLite makes are held to."""
+    from pptrack import service
+    from pptrack.commands.options import fact_columns
+    from pptrack.models import FACT_FIELDS
+    from pptrack.render import write_records
+    from pptrack.store import open_db
+
+    store = open_db(Path(db), write=False)
+    try:
+        flt = service.fact_filter(store, service.ListQuery(**query), newest_first=True)
+        facts = list(store.query_facts(flt))
+    finally:
+        store.close()
+    if fmt == "table" and not facts:
+        return ""
+    out = io.StringIO()
+    write_records([f.to_dict() for f in facts], fmt, fact_columns(), fields=FACT_FIELDS, out=out)
+    return out.getvalue()
 
 
 def scribble_on_facts(db: Path) -> None:

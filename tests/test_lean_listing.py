@@ -1,11 +1,11 @@
-"""`list` in json, jsonl, csv and tsv writes lines SQLite makes (Store.fact_lines), not Facts:
+"""`list` in json, jsonl, csv and tsv writes lines SQLite makes (Store.fact_lines), and as a table
+the cells SQLite reads (Store.fact_table), not Facts:
 byte for byte what the Fact path (Fact.to_dict through render.write_records) writes, for odd
 text and for any number, so that the two definitions of a fact's shape cannot drift apart."""
 
 from __future__ import annotations
 
 import dataclasses
-import io
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -14,10 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Run
+from conftest import Run, through_facts
 from pptrack import service
 from pptrack.models import FACT_FIELDS, PRECISIONS, QUALIFIERS, Fact
-from pptrack.render import write_records
 from pptrack.store import open_db
 
 FORMATS = ("json", "jsonl", "csv", "tsv")
@@ -39,23 +38,11 @@ NUMBER = (
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def fact_path(db: str, fmt: str) -> str:
-    """What `list --format fmt` writes through Fact objects."""
-    store = open_db(Path(db), write=False)
-    try:
-        facts = service.list_facts(store, service.ListQuery())
-    finally:
-        store.close()
-    out = io.StringIO()
-    write_records([f.to_dict() for f in facts], fmt, [], fields=FACT_FIELDS, out=out)
-    return out.getvalue()
-
-
 def assert_same(run: Run, db: str) -> None:
-    for fmt in FORMATS:
+    for fmt in (*FORMATS, "table"):
         result = run("list", "--db", db, "--format", fmt)
         assert result.exit_code == 0, result.stderr
-        assert result.stdout_bytes.decode() == fact_path(db, fmt), fmt  # .stdout turns "\r\n" into "\n"
+        assert result.stdout_bytes.decode() == through_facts(db, fmt), fmt  # .stdout turns "\r\n" into "\n"
 
 
 @SETTINGS

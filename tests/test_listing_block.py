@@ -4,30 +4,16 @@ in the same order, for many facts added in no order; and back to line by line ot
 
 from __future__ import annotations
 
-import io
 import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from conftest import Run, scribble_on_facts
+from conftest import Run, scribble_on_facts, through_facts
 from pptrack import service
 from pptrack.models import FACT_FIELDS
-from pptrack.render import write_records
 from pptrack.store import open_db
-
-
-def through_facts(db: Path, fmt: str, **query: object) -> str:
-    """What `list --format fmt` writes when every fact goes through Fact.to_dict."""
-    store = open_db(db, write=False)
-    try:
-        facts = service.list_facts(store, service.ListQuery(**query))  # type: ignore[arg-type]
-    finally:
-        store.close()
-    out = io.StringIO()
-    write_records([f.to_dict() for f in facts], fmt, [], fields=FACT_FIELDS, out=out)
-    return out.getvalue()
 
 
 def block(db: Path, fmt: str) -> tuple[bytes, int] | None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Run
+from conftest import through_facts as listed_through_facts
 from pptrack import render, service
-from pptrack.models import FACT_FIELDS
 from pptrack.store import open_db
 
 FORMATS = ("tsv", "json", "jsonl", "csv")
@@ -42,15 +42,7 @@ ODD_TEXT = [
 
 
 def through_facts(db: Path, fmt: str) -> bytes:
-    """What `list --format fmt` writes when every fact goes through Fact.to_dict."""
-    store = open_db(db, write=False)
-    try:
-        facts = service.list_facts(store, service.ListQuery())
-    finally:
-        store.close()
-    out = io.StringIO()
-    render.write_records([f.to_dict() for f in facts], fmt, [], fields=FACT_FIELDS, out=out)
-    return out.getvalue().encode()
+    return listed_through_facts(db, fmt).encode()
 
 
 def on_a_file(db: Path, *args: str, env: dict[str, str] | None = None) -> bytes:

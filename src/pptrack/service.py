@@ -384,13 +384,13 @@ def fact_filter(store: Store, q: ListQuery, *, newest_first: bool) -> FactFilter
     )
 
 
-def list_facts(store: Store, q: ListQuery) -> list["Fact"]:
-    flt = fact_filter(store, q, newest_first=True)
-    return list(store.query_facts(flt))
+def list_fact_table(store: Store, q: ListQuery) -> list[list[Any]]:
+    """The table of a listing, column by column (see Store.fact_table): a listing builds no Fact."""
+    return store.fact_table(fact_filter(store, q, newest_first=True))
 
 
 def list_fact_lines(store: Store, q: ListQuery, fmt: str) -> list[tuple[str | None, int]]:
-    """The facts of `list_facts` as (line, id), each line as `fmt` (json, jsonl, csv, tsv)
+    """The facts of a listing as (line, id), each line as `fmt` (json, jsonl, csv, tsv)
     gives the fact, made by SQLite (see Store.fact_lines): a listing builds no Fact."""
     return store.fact_lines(fact_filter(store, q, newest_first=True), fmt)
 

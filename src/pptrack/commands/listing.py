@@ -17,9 +17,9 @@ from .options import (
     FormatOption,
     MonthFirst,
     day_order,
+    fact_columns,
     opened,
     tell,
-    write_facts,
 )
 
 
@@ -67,9 +67,11 @@ def list_(
             made = [others[i].to_dict() if i in others else line for line, i in lines]
             write_lines([made], fmt.value, fields=FACT_FIELDS)
         return
+    from ..render import write_columns
+
     with opened(db, write=False) as store:
-        facts = service.list_facts(store, query)
-    if not facts:
+        cells = service.list_fact_table(store, query)
+    if not cells[0]:
         tell(["no facts match"])
         return
-    write_facts(facts, fmt)
+    write_columns(cells, fact_columns())
