@@ -883,7 +883,7 @@ class Store:
 
     # --- timeline and latest (pptrack.timeline) ------------------------------
 
-    def latest_per_source(self, as_of: str, metric_id: int | None = None) -> list[tuple[Any, ...]]:
+    def latest_per_source(self, as_of: str, metric_id: int | None = None) -> list[list[Any]]:
         """For each metric and each source, its latest live fact whose span starts on or
         before `as_of` (ISO day), as (fact id, metric slug, date, display, source name, via
         name, last day of the span); per metric the most recent first. Two probes of the
@@ -896,7 +896,7 @@ class Store:
             where = "WHERE m.id = ?"
             params.append(metric_id)
         # `+f.id`: matched as a value of the index, not as the rowid, which would read the table.
-        sql = f"""SELECT f.id, m.slug, f.date, f.display, s.name, v.name, f.date_end
+        sql = f"""SELECT f.id, m.slug AS slug, f.date, f.display, s.name AS source, v.name AS via, f.date_end
             FROM metrics m CROSS JOIN sources s
             CROSS JOIN facts f ON f.metric_id = m.id AND f.source_id = s.id AND f.removed_at IS NULL
                 AND (f.date_start, f.date_rank, +f.id) = (
@@ -906,9 +906,16 @@ class Store:
             LEFT JOIN sources v ON v.id = f.via_id
             {where}
             ORDER BY m.slug, f.date_start DESC, f.date_rank DESC, f.id DESC"""
-        cursor = self.conn.cursor()
-        cursor.row_factory = None  # plain tuples: 5,000 rows on a million facts, no sqlite3.Row each
-        return cursor.execute(sql, params).fetchall()
+        # The rows as one JSON text SQLite makes in one step (the ordered subquery feeds the
+        # aggregate in order, see fact_block): pptrack.early runs this query in a thread, which
+        # would wait for Python's lock at each row taken one by one.
+        import json
+
+        (rows,) = self.conn.execute(
+            f"SELECT json_group_array(json_array(id, slug, date, display, source, via, date_end)) FROM ({sql})",
+            params,
+        ).fetchone()
+        return json.loads(rows)
 
     # --- source comparison (pptrack.compare) -----------------------------------
 

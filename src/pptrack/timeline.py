@@ -141,7 +141,7 @@ def age_in_days(span_end: date, as_of: date) -> int:
     return max(0, (as_of - span_end).days)
 
 
-def _latest_rows(store: Store, metric: str | None, day: date) -> list[tuple[Any, ...]]:
+def _latest_rows(store: Store, metric: str | None, day: date) -> list[list[Any]]:
     """Store.latest_per_source of the metric named (all when None) on `day`."""
     metric_id = None
     if metric:
