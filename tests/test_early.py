@@ -127,18 +127,27 @@ def test_the_plain_reading_is_typers(argv: list[str], run: Run, monkeypatch: pyt
         assert asked == [plain]
 
 
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How often service.list_fact_block runs (early or in the command)."""
+def count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    """A list that grows by one at each call of module.name (early or in the command)."""
     calls: list[int] = []
-    real = service.list_fact_block
+    real = getattr(module, name)
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(service, "list_fact_block", counting)
+    monkeypatch.setattr(module, name, counting)
     return calls
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    return count_calls(monkeypatch, service, "list_fact_block")
+
+
+@pytest.fixture
+def counted_latest(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    return count_calls(monkeypatch, timeline, "latest_table")
 
 
 def alone(run: Run, *args: str) -> Result:
@@ -219,20 +228,6 @@ def test_a_listing_as_a_process_is_the_same_text(db_path: Path, run: Run) -> Non
     for fmt in ["tsv", "json", "csv"]:
         real = subprocess.run([str(script), "list", "--format", fmt], capture_output=True, check=True)
         assert real.stdout == alone(run, "list", "--format", fmt).stdout_bytes
-
-
-@pytest.fixture
-def counted_latest(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How often timeline.latest_table runs (early or in the command)."""
-    calls: list[int] = []
-    real = timeline.latest_table
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(timeline, "latest_table", counting)
-    return calls
 
 
 @pytest.mark.parametrize("args", [[], [PP], ["--as-of", "2025-06"], [PP, "--as-of", "May 2025"]])
