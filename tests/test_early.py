@@ -81,6 +81,12 @@ def test_read_question(argv: list[str], expected: Question | None) -> None:
         assert expected is None, e
 
 
+def test_main_starts_early_what_early_reads() -> None:
+    import pptrack
+
+    assert set(pptrack.EARLY_COMMANDS) == set(early._COMMANDS)
+
+
 def test_the_database_from_the_environment() -> None:
     assert read_question(["list", "-f", "tsv"], {"PPTRACK_DB": "e.db"}).db == Path("e.db")
     assert read_question(["latest", "--db", "o.db"], {"PPTRACK_DB": "e.db"}).db == Path("o.db")

@@ -34,14 +34,16 @@ NOT_FOR_VERSION = (
 NOT_FOR_ADD = (*HEAVY, "decimal", "calendar")
 # A listing in a data format parses no value and, without --since/--until, no date.
 NOT_FOR_LISTING = (*HEAVY, "decimal", "calendar", "pptrack.values", "pptrack.dates", "unicodedata")
+# The command as installed: pptrack.main (which may start a query early, pptrack.early).
 PROBE = """
 import sys
-from pptrack.cli import app
+from pptrack import main
+watched = sys.argv[1].split(",")
+sys.argv = ["pptrack", *sys.argv[2:]]
 try:
-    app(sys.argv[2:], prog_name="pptrack")
+    main()
 except SystemExit:
     pass
-watched = sys.argv[1].split(",")
 loaded = {w for w in watched for m in list(sys.modules) if m == w or m.startswith(w + ".")}
 print("loaded:" + ",".join(sorted(loaded)), file=sys.stderr)
 """

@@ -2,6 +2,10 @@
 
 __version__ = "0.1.0"
 
+# The commands whose query starts while the command line loads (pptrack.early); only these
+# import that module.
+EARLY_COMMANDS = ("list", "latest")
+
 
 def main() -> None:
     """The `pptrack` command, and the one place that sets Python's cyclic garbage collector
@@ -10,20 +14,21 @@ def main() -> None:
     records are freed by their reference counts (an import or export of 100,000 facts, a
     check of a million, leave none to collect; tests/test_collection.py). At the exit, what the run
     made is frozen out of the last collection Python makes even with the collector off
-    (8 ms of a 60 ms `--version`)."""
+    (8 ms of a 60 ms `--version`). A reading command's query may start meanwhile (pptrack.early)."""
     import gc
     import sys
 
     gc.disable()
+    early = None
     try:
-        from .early import start
+        if sys.argv[1:2] and sys.argv[1] in EARLY_COMMANDS:
+            from . import early
 
-        start(sys.argv[1:])
+            early.start(sys.argv[1:])
         from .cli import app
 
         app()
     finally:
-        from .early import finish
-
-        finish()
+        if early is not None:
+            early.finish()
         gc.freeze()

@@ -156,6 +156,17 @@ def _answer(store: Any, question: Question) -> Any:
     return latest_table(store, metric, as_of=day)
 
 
+def _texts(asks: tuple[Any, ...]) -> list[str]:
+    """The texts of a question (names, dates), those in lists too."""
+    texts: list[str] = []
+    for a in asks:
+        if isinstance(a, str):
+            texts.append(a)
+        elif isinstance(a, list):
+            texts.extend(a)
+    return texts
+
+
 class _Early(NamedTuple):
     question: Question
     thread: Any
@@ -187,19 +198,21 @@ def _prepare(question: Question) -> None:
     module imported by two threads at once may leave one of them with the other's half-made
     module (importlib's answer to a circular wait), and the thread must never be the cause
     of an error in the command. Dates are read once here (dateutil is imported if a date
-    needs it); names may need unicodedata and difflib ("did you mean"), which Typer imports
-    anyway; latest's rows come as JSON."""
+    needs it); names need difflib ("did you mean", which Typer imports anyway) and, when not
+    ASCII, unicodedata; latest's rows come as JSON."""
     import difflib  # noqa: F401
-    import unicodedata  # noqa: F401
 
     from . import service  # noqa: F401
 
-    if question.command == "list":
-        from .dates import parse_date
+    if not all(text.isascii() for text in _texts(question.asks)):
+        import unicodedata  # noqa: F401
 
+    if question.command == "list":
         since, until, dayfirst = question.asks[3], question.asks[4], question.asks[7]
         for text in (since, until):
             if text:
+                from .dates import parse_date
+
                 parse_date(text, dayfirst=dayfirst)
     else:
         import json  # noqa: F401
