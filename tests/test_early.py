@@ -5,6 +5,7 @@ user sees, and the thread imports nothing."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,15 @@ from pptrack import early, service, timeline
 from pptrack.early import Question, read_question
 
 V1 = Path(__file__).resolve().parent / "data" / "pptrack-v1.db"
+TWO_CORES = len(os.sched_getaffinity(0)) > 1
+
+
+@pytest.fixture(autouse=True)
+def second_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early start is tested as on a machine with two cores (where it happens)."""
+    monkeypatch.setattr(early, "_second_core", lambda: True)
+
+
 NO_QUERY = (None, [], None, None, None, None, None, None)
 TODAY = date.today()
 
@@ -284,6 +294,7 @@ finally:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not TWO_CORES, reason="on one core nothing is started early")
 @pytest.mark.parametrize(
     "args",
     [
@@ -304,3 +315,13 @@ def test_the_early_thread_imports_nothing(args: list[str], run: Run, belarus: No
     )
     assert result.returncode in (0, 1), result.stderr
     assert result.stderr.splitlines()[-1] == "started=[True] imported=[]"
+
+
+def test_on_one_core_nothing_starts_early(
+    run: Run, belarus: None, counted: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(early, "_second_core", lambda: False)
+    monkeypatch.setattr(early, "_run", lambda *args: pytest.fail("started early on one core"))
+    result = run("list", "--format", "tsv")
+    assert result.exit_code == 0 and len(counted) == 1  # the command's own query
+    assert run("latest").exit_code == 0
