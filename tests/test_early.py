@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ def second_core(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 NO_QUERY = (None, [], None, None, None, None, None, None)
-TODAY = date.today()
+TODAY = "today"  # the day the test runs, filled in by test_read_question (a run may cross midnight)
 
 
 def listing(db: Path | None, *asks: Any) -> Question:
@@ -85,6 +87,8 @@ def listing(db: Path | None, *asks: Any) -> Question:
     ],
 )
 def test_read_question(argv: list[str], expected: Question | None) -> None:
+    if expected is not None and expected.asks[-1] == TODAY:
+        expected = expected._replace(asks=(*expected.asks[:-1], date.today()))
     try:
         assert read_question(argv, {}) == expected
     except Exception as e:  # start() takes any failure as no early start
@@ -325,3 +329,53 @@ def test_on_one_core_nothing_starts_early(
     result = run("list", "--format", "tsv")
     assert result.exit_code == 0 and len(counted) == 1  # the command's own query
     assert run("latest").exit_code == 0
+
+
+def test_no_thread_to_be_had_leaves_the_command_to_run(
+    run: Run, belarus: None, counted: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A limit on threads (ulimit, a cgroup's pids.max) is no error: the command queries itself."""
+    import threading
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    result = run("list", "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    assert len(counted) == 1 and result.stdout.count("\n") == 6
+    assert not early._started
+
+
+def test_the_early_query_does_not_wait_for_a_locked_database(
+    run: Run, belarus: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database another process keeps locked: the early query gives up at once (no busy
+    timeout), and only the command waits, as it did before."""
+    from pptrack import store
+
+    timeouts: list[tuple[bool, float]] = []
+    real_connect = store._connect
+
+    def connect(target: str, *, timeout: float = store.BUSY_TIMEOUT_S) -> Any:
+        timeouts.append((threading.current_thread() is threading.main_thread(), timeout))
+        return real_connect(target, timeout=timeout)
+
+    monkeypatch.setattr(store, "_connect", connect)
+    assert run("list", "--format", "tsv").exit_code == 0
+    assert run("latest").exit_code == 0
+    assert timeouts == [(False, 0), (False, 0)]  # both answered early
+    timeouts.clear()
+    assert alone(run, "list", "--format", "tsv").exit_code == 0
+    assert timeouts == [(True, store.BUSY_TIMEOUT_S)]
+
+
+def test_a_text_that_is_not_utf8_is_named_as_before(run: Run, belarus: None, db_path: Path) -> None:
+    """latest's rows come as one JSON text; a text another program wrote that is not UTF-8
+    is still reported by its column, in one short line, not with the whole answer."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE facts SET display = CAST(X'31FF32' AS TEXT) WHERE id = 4")  # Viasna's latest
+    conn.close()
+    for result in (run("latest"), alone(run, "latest")):
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1 and "display" in result.stderr and len(result.stderr) < 300

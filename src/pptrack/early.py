@@ -186,13 +186,13 @@ def start(argv: list[str]) -> None:
         if question is None:
             return
         _prepare(question)
-    except Exception:  # anything odd (a bad date, text that is not UTF-8): the command will say
-        return
-    import threading
+        import threading
 
-    answer: list[Any] = []
-    thread = threading.Thread(target=_run, args=(question, answer), name="pptrack-early")
-    thread.start()
+        answer: list[Any] = []
+        thread = threading.Thread(target=_run, args=(question, answer), name="pptrack-early")
+        thread.start()
+    except Exception:  # anything odd (a bad date, text not UTF-8, no thread to be had): the command will say
+        return
     _started.append(_Early(question, thread, answer))
 
 
@@ -235,7 +235,7 @@ def _run(question: Question, answer: list[Any]) -> None:
     try:
         from .store import open_db
 
-        store = open_db(question.db, write=False, upgrade=False)
+        store = open_db(question.db, write=False, upgrade=False, wait=False)
         try:
             if not store.notices:
                 answer.append(_answer(store, question))

@@ -27,9 +27,19 @@ def default_db_path() -> Path:
     return Path(base) / "pptrack" / "pptrack.db"
 
 
-def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool = False, upgrade: bool = True) -> Store:
+def open_db(
+    path: Path | None,
+    *,
+    write: bool,
+    create: bool = True,
+    aside: bool = False,
+    upgrade: bool = True,
+    wait: bool = True,
+) -> Store:
     """Open the database at `path`, upgrading an older one after a backup copy (with
-    `upgrade=False`, an older one is refused as it is: pptrack.early opens it so).
+    `upgrade=False`, an older one is refused as it is; with `wait=False`, a database another
+    process keeps locked fails at once rather than after BUSY_TIMEOUT_S: pptrack.early opens
+    it so, and the command that asks after it waits once).
 
     A command on a database that does not exist gets an empty one in memory
     unless it writes and may create (`create`): edit, rm and the like only
@@ -53,7 +63,7 @@ def open_db(path: Path | None, *, write: bool, create: bool = True, aside: bool 
         raise DatabaseProblem(f"{path} is a folder; --db takes the path of a database file")
     conn: sqlite3.Connection | None = None
     try:
-        conn = _connect(str(path))
+        conn = _connect(str(path), timeout=BUSY_TIMEOUT_S if wait else 0)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise DatabaseProblem(
@@ -239,8 +249,8 @@ def database_problem(path: Path, e: sqlite3.Error) -> DatabaseProblem:
     return DatabaseProblem(what)
 
 
-def _connect(target: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+def _connect(target: str, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=timeout, isolation_level=None)
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -911,10 +921,16 @@ class Store:
         # would wait for Python's lock at each row taken one by one.
         import json
 
-        (rows,) = self.conn.execute(
-            f"SELECT json_group_array(json_array(id, slug, date, display, source, via, date_end)) FROM ({sql})",
-            params,
-        ).fetchone()
+        try:
+            (rows,) = self.conn.execute(
+                f"SELECT json_group_array(json_array(id, slug, date, display, source, via, date_end)) FROM ({sql})",
+                params,
+            ).fetchone()
+        except sqlite3.OperationalError:  # a text that is not UTF-8 (another program wrote it)
+            # Row by row, the error names the column and text at fault, not the whole answer.
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            return [list(row) for row in cursor.execute(sql, params)]
         return json.loads(rows)
 
     # --- source comparison (pptrack.compare) -----------------------------------
