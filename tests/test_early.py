@@ -38,8 +38,10 @@ NO_QUERY = (None, [], None, None, None, None, None, None)
 TODAY = "today"  # the day the test runs, filled in by test_read_question (a run may cross midnight)
 
 
-def listing(db: Path | None, *asks: Any) -> Question:
-    return Question("list", db, asks)
+def listing(db: Path | None, *fields: Any) -> Question:
+    """The question of a listing: service.ListQuery's fields, then the format."""
+    *query, fmt = fields
+    return Question("list", db, (service.ListQuery(*query), fmt))
 
 
 @pytest.mark.parametrize(

@@ -22,36 +22,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
-# The options of each command started early and whether each takes a value, and how many
-# arguments it takes: anything else (an unknown option, a second --metric, --help) means
-# no early start.
-_COMMON = {"--db": True, "--format": True, "-f": True}
-_DAY_ORDER = {"--dayfirst": False, "--monthfirst": False}
-_COMMANDS: dict[str, tuple[int, dict[str, bool]]] = {
-    "list": (
-        0,
-        {
-            "--metric": True,
-            "--source": True,
-            "--via": True,
-            "--since": True,
-            "--until": True,
-            "--tag": True,
-            "--limit": True,
-            **_DAY_ORDER,
-            **_COMMON,
-        },
-    ),
-    "latest": (1, {"--as-of": True, **_DAY_ORDER, **_COMMON}),
-}
+# The options both commands take, and whether each takes a value.
+_COMMON = {"--db": True, "--format": True, "-f": True, "--dayfirst": False, "--monthfirst": False}
 _REPEATABLE = frozenset({"--source"})
 _DATA_FORMATS = ("json", "jsonl", "csv", "tsv")
 
 
 class Question(NamedTuple):
     """What a command asks: its name, the database (None: the default path), and the rest as
-    the command spells it (list: service.ListQuery's fields and the format; latest: the
-    metric or None, and the as-of day)."""
+    the command spells it (list: its service.ListQuery and the format; latest: the metric or
+    None, and the as-of day)."""
 
     command: str
     db: Optional[Path]
@@ -72,51 +52,6 @@ class _Words(NamedTuple):
         return True if "--dayfirst" in self.flags else False if "--monthfirst" in self.flags else None
 
 
-def _read_words(argv: list[str]) -> Optional[_Words]:
-    count, options = _COMMANDS[argv[0]]
-    arguments: list[str] = []
-    values: dict[str, list[str]] = {}
-    flags: set[str] = set()
-    args = iter(argv[1:])
-    for arg in args:
-        if not arg.startswith("-"):
-            arguments.append(arg)
-            continue
-        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        takes = options.get(name)
-        if takes is None or (eq and not takes):
-            return None
-        if not takes:
-            flags.add(name)
-            continue
-        value = inline if eq else next(args, None)
-        if value is None:
-            return None
-        values.setdefault("--format" if name == "-f" else name, []).append(value)
-    if len(arguments) > count or any(len(v) > 1 for k, v in values.items() if k not in _REPEATABLE):
-        return None
-    if {"--dayfirst", "--monthfirst"} <= flags:
-        return None
-    return _Words(arguments, values, frozenset(flags))
-
-
-def read_question(argv: list[str], environ: Any = os.environ) -> Optional[Question]:
-    """The question of a command line started early, read as Typer reads it, or None for any
-    other command line or anything not plainly read (then the command runs as usual)."""
-    if not argv or argv[0] not in _COMMANDS:
-        return None
-    words = _read_words(argv)
-    if words is None:
-        return None
-    asks = _ASKS[argv[0]](words)
-    if asks is None:
-        return None
-    db = words.one("--db")
-    if db is None:
-        db = environ.get("PPTRACK_DB") or None  # as click reads the variable: empty is unset
-    return Question(argv[0], Path(db) if db is not None else None, asks)
-
-
 def _list_asks(words: _Words) -> Optional[tuple[Any, ...]]:
     fmt = words.one("--format")
     limit: Any = words.one("--limit")
@@ -126,9 +61,27 @@ def _list_asks(words: _Words) -> Optional[tuple[Any, ...]]:
         if not (limit.isascii() and limit.lstrip("-").isdigit()):
             return None
         limit = int(limit)
+    from .service import ListQuery
+
     one = words.one
-    query = (one("--metric"), words.values.get("--source", []), one("--via"), one("--since"), one("--until"))
-    return (*query, one("--tag"), limit, words.day_order(), fmt)
+    sources = words.values.get("--source", [])
+    texts = (one("--metric"), sources, one("--via"), one("--since"), one("--until"), one("--tag"))
+    return (ListQuery(*texts, limit, words.day_order()), fmt)
+
+
+def _list_prepare(asks: tuple[Any, ...]) -> None:
+    query = asks[0]
+    for text in (query.since, query.until):
+        if text:  # read once here: dateutil is imported if the date needs it
+            from .dates import parse_date
+
+            parse_date(text, dayfirst=query.dayfirst)
+
+
+def _list_answer(store: Any, asks: tuple[Any, ...]) -> Any:
+    from .service import list_fact_block
+
+    return list_fact_block(store, *asks)
 
 
 def _latest_asks(words: _Words) -> Optional[tuple[Any, ...]]:
@@ -140,31 +93,78 @@ def _latest_asks(words: _Words) -> Optional[tuple[Any, ...]]:
     return (metric, as_of_day(words.one("--as-of"), dayfirst=words.day_order()))
 
 
-_ASKS: dict[str, Callable[[_Words], Optional[tuple[Any, ...]]]] = {"list": _list_asks, "latest": _latest_asks}
+def _latest_prepare(asks: tuple[Any, ...]) -> None:
+    import json  # noqa: F401  (the rows come as one JSON text)
 
 
-def _answer(store: Any, question: Question) -> Any:
-    """What the command computes for `question` (in the thread)."""
-    if question.command == "list":
-        from . import service
-
-        *query, fmt = question.asks
-        return service.list_fact_block(store, service.ListQuery(*query), fmt)
+def _latest_answer(store: Any, asks: tuple[Any, ...]) -> Any:
     from .timeline import latest_table
 
-    metric, day = question.asks
+    metric, day = asks
     return latest_table(store, metric, as_of=day)
 
 
-def _texts(asks: tuple[Any, ...]) -> list[str]:
-    """The texts of a question (names, dates), those in lists too."""
-    texts: list[str] = []
-    for a in asks:
-        if isinstance(a, str):
-            texts.append(a)
-        elif isinstance(a, list):
-            texts.extend(a)
-    return texts
+class _Command(NamedTuple):
+    """A command started early: how many arguments it takes, its options (and whether each
+    takes a value: anything else, a second --metric or --help, means no early start), its
+    question (None: not started early), what to import before its thread starts, and its
+    answer (in the thread)."""
+
+    arguments: int
+    options: dict[str, bool]
+    asks: Callable[[_Words], Optional[tuple[Any, ...]]]
+    prepare: Callable[[tuple[Any, ...]], None]
+    answer: Callable[[Any, tuple[Any, ...]], Any]
+
+
+_LIST_OPTIONS = ("--metric", "--source", "--via", "--since", "--until", "--tag", "--limit")
+_COMMANDS: dict[str, _Command] = {
+    "list": _Command(0, {**dict.fromkeys(_LIST_OPTIONS, True), **_COMMON}, _list_asks, _list_prepare, _list_answer),
+    "latest": _Command(1, {"--as-of": True, **_COMMON}, _latest_asks, _latest_prepare, _latest_answer),
+}
+
+
+def _read_words(argv: list[str], command: _Command) -> Optional[_Words]:
+    arguments: list[str] = []
+    values: dict[str, list[str]] = {}
+    flags: set[str] = set()
+    args = iter(argv[1:])
+    for arg in args:
+        if not arg.startswith("-"):
+            arguments.append(arg)
+            continue
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        takes = command.options.get(name)
+        if takes is None or (eq and not takes):
+            return None
+        if not takes:
+            flags.add(name)
+            continue
+        value = inline if eq else next(args, None)
+        if value is None:
+            return None
+        values.setdefault("--format" if name == "-f" else name, []).append(value)
+    if len(arguments) > command.arguments or any(len(v) > 1 for k, v in values.items() if k not in _REPEATABLE):
+        return None
+    if {"--dayfirst", "--monthfirst"} <= flags:
+        return None
+    return _Words(arguments, values, frozenset(flags))
+
+
+def read_question(argv: list[str], environ: Any = os.environ) -> Optional[Question]:
+    """The question of a command line started early, read as Typer reads it, or None for any
+    other command line or anything not plainly read (then the command runs as usual)."""
+    command = _COMMANDS.get(argv[0]) if argv else None
+    if command is None:
+        return None
+    words = _read_words(argv, command)
+    asks = command.asks(words) if words else None
+    if words is None or asks is None:
+        return None
+    db = words.one("--db")
+    if db is None:
+        db = environ.get("PPTRACK_DB") or None  # as click reads the variable: empty is unset
+    return Question(argv[0], Path(db) if db is not None else None, asks)
 
 
 class _Early(NamedTuple):
@@ -185,7 +185,7 @@ def start(argv: list[str]) -> None:
         question = read_question(argv)
         if question is None:
             return
-        _prepare(question)
+        _prepare(question, argv)
         import threading
 
         answer: list[Any] = []
@@ -206,29 +206,19 @@ def _second_core() -> bool:
         return (os.cpu_count() or 1) > 1
 
 
-def _prepare(question: Question) -> None:
+def _prepare(question: Question, argv: list[str]) -> None:
     """Import here, before the thread starts, every module the thread's work may import: a
     module imported by two threads at once may leave one of them with the other's half-made
     module (importlib's answer to a circular wait), and the thread must never be the cause
-    of an error in the command. Dates are read once here (dateutil is imported if a date
-    needs it); names need difflib ("did you mean", which Typer imports anyway) and, when not
-    ASCII, unicodedata; latest's rows come as JSON."""
+    of an error in the command. Names need difflib ("did you mean", which Typer imports
+    anyway) and, when not ASCII, unicodedata; each command adds its own."""
     import difflib  # noqa: F401
 
     from . import service  # noqa: F401
 
-    if not all(text.isascii() for text in _texts(question.asks)):
+    if not all(arg.isascii() for arg in argv):
         import unicodedata  # noqa: F401
-
-    if question.command == "list":
-        since, until, dayfirst = question.asks[3], question.asks[4], question.asks[7]
-        for text in (since, until):
-            if text:
-                from .dates import parse_date
-
-                parse_date(text, dayfirst=dayfirst)
-    else:
-        import json  # noqa: F401
+    _COMMANDS[question.command].prepare(question.asks)
 
 
 def _run(question: Question, answer: list[Any]) -> None:
@@ -238,7 +228,7 @@ def _run(question: Question, answer: list[Any]) -> None:
         store = open_db(question.db, write=False, upgrade=False, wait=False)
         try:
             if not store.notices:
-                answer.append(_answer(store, question))
+                answer.append(_COMMANDS[question.command].answer(store, question.asks))
         finally:
             store.close()
     except BaseException:  # the command, asking the same, meets it and says what it is

@@ -496,7 +496,8 @@ _FACT_TSV_SELECT = f"""SELECT CASE WHEN {_FACT_TSV_PLAIN} THEN {_FACT_TSV_LINE} 
 
 # A listing's table (commands.options.fact_columns): id, date, metric, the value as written,
 # source, via, and the tags as stored (joined in Python where a fact has any).
-_FACT_TABLE_SELECT = f"SELECT f.id, f.date, m.slug, f.display, s.name, v.name, f.tags {_FACT_JOINS}"
+_FACT_TABLE_CELLS = ("f.id", "f.date", "m.slug", "f.display", "s.name", "v.name", "f.tags")
+_FACT_TABLE_SELECT = f"SELECT {', '.join(_FACT_TABLE_CELLS)} {_FACT_JOINS}"
 
 
 def _csv_line(cells: Sequence[str], texts: Sequence[str], plain: Sequence[str], *, tail: str = "") -> str:
@@ -797,8 +798,8 @@ class Store:
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples, taken apart into columns in C
         rows = cursor.execute(*_filtered(_FACT_TABLE_SELECT, flt)).fetchall()
-        columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(7)]
-        columns[6] = ["" if t == "[]" else ", ".join(models.stored_tags(t)) for t in columns[6]]
+        columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in _FACT_TABLE_CELLS]
+        columns[-1] = ["" if t == "[]" else ", ".join(models.stored_tags(t)) for t in columns[-1]]
         return columns
 
     def fact_lines(self, flt: FactFilter, fmt: str) -> list[tuple[str | None, int]]:

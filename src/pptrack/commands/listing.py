@@ -51,7 +51,7 @@ def list_(
 
         # The usual listing is one text made by SQLite, most often while the command line
         # loaded (pptrack.early); one with a line Python must write goes line by line.
-        early = take("list", db, (*query, fmt.value))
+        early = take("list", db, (query, fmt.value))
         block = early[0] if early else None
         if not plain(block):
             with opened(db, write=False) as store:
