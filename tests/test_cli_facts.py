@@ -118,6 +118,8 @@ def test_sources_match_ignoring_case_accents_punctuation(run: Run, run_json) -> 
         (["list", "--metric", "nope"], 1, "unknown metric 'nope'"),
         (["list", "--since", "soon"], 2, "cannot read date"),
         (["list", "--limit", "-1"], 2, "--limit"),
+        (["list", "--limit", "99999999999999999999999"], 2, "from 0 to 9223372036854775807"),
+        (["list", "--limit", "9223372036854775808", "--format", "tsv"], 2, "--limit"),
         (["frobnicate"], 2, "no such command"),
         (["lis"], 2, "did you mean list?"),
     ],

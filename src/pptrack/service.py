@@ -359,10 +359,13 @@ class ListQuery(NamedTuple):
     dayfirst: bool | None = None  # how to read --since/--until like 03/04/2025
 
 
+_MOST = 2**63 - 1  # the largest integer SQLite holds (a larger --limit was an internal error)
+
+
 def fact_filter(store: Store, q: ListQuery, *, newest_first: bool) -> FactFilter:
     """Turn what the user wrote into a filter; unknown names fail with close matches."""
-    if q.limit is not None and q.limit < 0:
-        raise BadInput(f"--limit must be 0 or more, not {q.limit}")
+    if q.limit is not None and not 0 <= q.limit <= _MOST:
+        raise BadInput(f"--limit must be a whole number from 0 to {_MOST}, not {q.limit}")
     metric_id = resolve_metric(store, q.metric, create=False) if q.metric else None
     source_ids = [resolve_source(store, s, create=False) for s in q.sources]
     via_id = resolve_source(store, q.via, create=False) if q.via else None
