@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from operator import itemgetter
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,58 @@ def test_a_row_with_a_uid_like_a_row_written_straight_is_added_with_its_uid(
     assert "imported 4 fact(s); 1 already present; 0 updated" in result.stderr, result.stderr
     kept = [f for f in run_json("list", "--db", str(tmp_path / "new.db")) if f["uid"] == "u-keep"]
     assert [(f["display"], f["note"]) for f in kept] == [("1", "the note")]
+
+
+def listed_in_id_order(run_json, db: Path) -> list[tuple[int, str, str]]:
+    listed = sorted(run_json("list", "--db", str(db)), key=lambda f: f["id"])
+    return [(f["id"], f["display"], f["date"]) for f in listed]
+
+
+def test_rows_repeated_past_the_memory_limit_are_written_straight_then_taken_out(
+    run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past _KEYS rows nothing is told apart in memory: rows still go straight into facts (not
+    # through staging), and each one identical to an earlier row is taken out once the indexes
+    # are back: already present, its id unused. The rows before the limit were told apart.
+    monkeypatch.setattr("pptrack.io._KEYS", 3)
+    monkeypatch.setattr("pptrack.io._BATCH", 2)
+    staged: list[int] = []
+    monkeypatch.setattr("pptrack.store.Store.stage_plain_rows", lambda self, rows: staged.extend(r[0] for r in rows))
+    values = ["1", "2", "3", "4", "2", "1,000", "5", "1000", "1", "about 5", "~5"]  # 1,000 is 1000; ~5 is about 5
+    text = "metric,value,date,source\n" + "".join(f'pp,"{v}",2021,X\n' for v in values)
+    db = tmp_path / "new.db"
+    result = run("import", write(tmp_path, text), "--db", str(db))
+    assert result.stderr.splitlines()[-1] == "imported 7 fact(s); 4 already present; 0 updated"
+    assert staged == []
+    assert listed_in_id_order(run_json, db) == [
+        (1, "1", "2021"), (2, "2", "2021"), (3, "3", "2021"), (4, "4", "2021"), (6, "1,000", "2021"),
+        (7, "5", "2021"), (10, "about 5", "2021"),
+    ]  # fmt: skip
+    assert run("check", "--db", str(db)).exit_code == 0
+
+
+def test_a_row_whose_hash_an_earlier_row_has_is_staged_and_matched(
+    run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Told apart by hash, a row that shares its key's hash with an earlier one may be the same
+    # row or (hashes colliding) another: it is staged and matched by content, so the straight
+    # writing goes on and no id is left unused. Keyed by metric alone, every row here collides.
+    monkeypatch.setattr("pptrack.io._plain_key", itemgetter(1))
+    monkeypatch.setattr("pptrack.io._BATCH", 2)
+    text = "metric,value,date,source\npp,1,2021,X\npp,2,2021,X\npp,1,2021,X\npp,2,2021,X\npp,3,2021,X\npp,3,2021,X\n"
+    db = tmp_path / "new.db"
+    result = run("import", write(tmp_path, text), "--db", str(db))
+    assert result.stderr.splitlines()[-1] == "imported 3 fact(s); 3 already present; 0 updated"
+    assert [display for _, display, _ in listed_in_id_order(run_json, db)] == ["1", "2", "3"]
+    assert run("check", "--db", str(db)).exit_code == 0
+
+
+def test_a_repeated_row_among_rows_written_straight_leaves_no_id_unused(
+    run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pptrack.io._BATCH", 2)
+    text = "metric,value,date,source\npp,1,2021,X\npp,2,2021,X\npp,1,2021,X\npp,3,2021,X\npp,1,2021,X\npp,4,2021,X\n"
+    db = tmp_path / "new.db"
+    result = run("import", write(tmp_path, text), "--db", str(db))
+    assert result.stderr.splitlines()[-1] == "imported 4 fact(s); 2 already present; 0 updated"
+    assert [(i, d) for i, d, _ in listed_in_id_order(run_json, db)] == [(1, "1"), (2, "2"), (3, "3"), (4, "4")]

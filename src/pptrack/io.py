@@ -396,29 +396,76 @@ class _Importer:
         self.keys: set[int] | None = set()
         # Into a database without facts, rows of just metric, value, date and source go straight
         # into `facts` (store.add_plain_facts), its other indexes dropped until the end; while
-        # no two rows may be identical (`keys`) and no row of any other kind came before.
+        # no row of any other kind came before. A row whose key's hash an earlier row has is
+        # staged instead (`repeats`: matched at the end, already present if identical). Past
+        # _KEYS rows (or _MEMO intervals) `keys` is None: the first `told_apart` rows written
+        # straight are known to differ, and end_direct takes out each later one identical to
+        # an earlier (already present; its id stays unused).
         self.direct = False
         self.direct_added = 0
+        self.repeats: list[tuple[int, int, int, int, int, int]] = []
+        self.repeated = False
+        self.direct_present = 0
+        self.told_apart: int | None = None
+        self.before = 0  # the highest fact id before the import
         self.rebuild: list[str] = []
         self.stamp = ""
         self.clock_ms = 0
 
-    def start_direct(self, stamp: str, clock_ms: int) -> None:
+    def start_direct(self, stamp: str, clock_ms: int, before: int) -> None:
         if self.store.facts_empty():
             self.direct = True
-            self.stamp, self.clock_ms = stamp, clock_ms
+            self.stamp, self.clock_ms, self.before = stamp, clock_ms, before
             self.rebuild = self.store.drop_fact_indexes()
 
     def end_direct(self) -> None:
-        """Rows are staged from now on; the indexes are back for matching them."""
+        """Rows are staged from now on; the indexes are back for matching them, and a row
+        written straight into `facts` that repeats an earlier one is taken out again."""
         if self.direct:
             self.direct = False
             self.store.create_fact_indexes(self.rebuild)
             self.rebuild = []
+            if self.told_apart is not None:
+                twins = self.store.remove_twin_facts(after=self.before + self.told_apart)
+                self.direct_added -= twins
+                self.direct_present += twins
+
+    def lose_keys(self) -> None:
+        """Rows can no longer be told apart in memory: from the rows not yet written on, any
+        may repeat an earlier one."""
+        if self.keys is not None:
+            self.keys = None
+            if self.direct:
+                self.told_apart = self.direct_added + len(self.plain_rows)
 
     def twins_possible(self) -> bool:
         """Whether some live row may be identical to an earlier one of the import."""
-        return self.keys is None or not self.exact_ids
+        return self.keys is None or not self.exact_ids or self.repeated
+
+    def tell_apart(
+        self, rows: Sequence[tuple[int, int, int, int, int, int]]
+    ) -> Sequence[tuple[int, int, int, int, int, int]]:
+        """Of plain rows to write straight, those whose key's hash no earlier row has; the
+        others are put in `repeats`. Past _KEYS rows no more are told apart (lose_keys)."""
+        told = self.keys
+        if told is None:
+            return rows
+        hashes = list(map(hash, map(_plain_key, rows)))
+        if told.isdisjoint(hashes) and len(set(hashes)) == len(hashes):
+            told.update(hashes)
+        else:
+            fresh = []
+            for row, key in zip(rows, hashes, strict=True):
+                if key in told:
+                    self.repeats.append(row)
+                else:
+                    told.add(key)
+                    fresh.append(row)
+            self.repeated = True
+            rows = fresh
+        if len(told) > _KEYS:
+            self.lose_keys()
+        return rows
 
     def note(self, keys: Iterable[tuple[int, ...]], count: int) -> None:
         """Tell apart `count` live rows staged, by the (metric, source, date, interval) ids of
@@ -429,7 +476,7 @@ class _Importer:
             before = len(told)
             told.update(map(hash, keys))
             if len(told) - before != count or len(told) > _KEYS:
-                self.keys = None
+                self.lose_keys()
 
     # Each reader returns an id or raises BadInput with the reason.
 
@@ -457,7 +504,7 @@ class _Importer:
                     self.interval_ids.clear()
                     # A value read again from now on gets no interval id: rows are no longer
                     # told apart by ids, so any two may be alike (found by content).
-                    self.keys = None
+                    self.lose_keys()
                 else:
                     interval_id = self.interval_ids[interval] = len(self.interval_ids) + 1
             got = (value_id, interval_id)
@@ -603,9 +650,12 @@ class _Importer:
         while len(rows) > room:  # flushed where rows staged one by one would be
             self.stage_plain(rows[:room])
             rows, room = rows[room:], _BATCH
-        self.note(map(_plain_key, rows), len(rows))
+        if self.direct:
+            rows = self.tell_apart(rows)
+        else:
+            self.note(map(_plain_key, rows), len(rows))
         plain.extend(rows)
-        if len(plain) >= _BATCH:
+        if len(plain) + len(self.repeats) >= _BATCH:
             self.flush()
 
     def check(self, line: int, row: dict[str, Any]) -> None:
@@ -718,7 +768,7 @@ class _Importer:
             store = self.store
             store.stage_values(self.staged_values)
             store.stage_dates(self.staged_dates)
-            if self.direct and (self.staged_rows or self.keys is None):
+            if self.direct and self.staged_rows:
                 self.end_direct()
             if self.direct:
                 store.add_plain_facts(self.plain_rows, self.stamp, self.clock_ms)
@@ -726,10 +776,12 @@ class _Importer:
             else:
                 store.stage_rows(self.staged_rows)
                 store.stage_plain_rows(self.plain_rows)
+            store.stage_plain_rows(self.repeats)
         self.staged_values.clear()
         self.staged_dates.clear()
         self.staged_rows.clear()
         self.plain_rows.clear()
+        self.repeats.clear()
 
     def fail_if_bad(self) -> None:
         if not self.errors:
@@ -807,7 +859,7 @@ def import_facts(
             stamp = now()
             clock_ms = int(datetime.fromisoformat(stamp).timestamp() * 1000)
             before = store.last_fact_id()  # facts up to it were stored before this import
-            importer.start_direct(stamp, clock_ms)
+            importer.start_direct(stamp, clock_ms, before)
             _stage_all(importer, rows, progress)
             importer.fail_if_bad()
             importer.end_direct()
@@ -824,7 +876,7 @@ def import_facts(
             _write_histories(store)
             counts = store.staged_counts()
             result.added = counts.get(None, 0) + importer.direct_added
-            result.present = counts.get("present", 0)
+            result.present = counts.get("present", 0) + importer.direct_present
             result.updated = counts.get("updated", 0)
             store.import_unstage()
             if dry_run:

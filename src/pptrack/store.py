@@ -1247,6 +1247,22 @@ class Store:
             params += [cell for row in chunk for cell in (row[0], row[1], row[2], row[3], row[5])]
             self.conn.execute(full if len(chunk) == n else statement(len(chunk)), params)
 
+    def remove_twin_facts(self, *, after: int) -> int:
+        """Take out each live fact with an id above `after` identical to a live fact of a lower
+        id (as match_staged finds a row identical to a fact): rows of an import written straight
+        into `facts` (add_plain_facts) that repeat an earlier row, which is already present.
+        Such a fact was added in this transaction and has no version. Return how many."""
+        return self.conn.execute(
+            """DELETE FROM facts WHERE id IN (
+                   SELECT f.id FROM facts f WHERE f.id > ? AND f.removed_at IS NULL AND EXISTS (
+                       SELECT 1 FROM facts g
+                       WHERE g.metric_id = f.metric_id AND g.source_id = f.source_id
+                         AND g.date_start = f.date_start AND g.date_rank = f.date_rank AND g.id < f.id
+                         AND g.via_id IS f.via_id AND g.date = f.date AND g.qualifier = f.qualifier
+                         AND g.value = f.value AND g.low IS f.low AND g.high IS f.high AND g.removed_at IS NULL))""",
+            (after,),
+        ).rowcount
+
     def staged_histories(self) -> Iterator[tuple[int, str]]:
         """(new fact id, history JSON) of the added rows that bring their own history."""
         yield from self.conn.execute(
