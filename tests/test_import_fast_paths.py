@@ -255,3 +255,30 @@ def test_a_repeated_row_among_rows_written_straight_leaves_no_id_unused(
     result = run("import", write(tmp_path, text), "--db", str(db))
     assert result.stderr.splitlines()[-1] == "imported 4 fact(s); 2 already present; 0 updated"
     assert [(i, d) for i, d, _ in listed_in_id_order(run_json, db)] == [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
+
+
+@pytest.mark.parametrize("header", ["metric,value,date,source", "metric,value,date,source,note"])
+def test_new_uids_are_uuid7_of_the_import_time_with_random_bits(
+    run: Run, run_json, tmp_path: Path, header: str
+) -> None:
+    # Rows written straight (four columns) and rows staged (a note column) get their uids the
+    # same way: version 7, the RFC variant, the import's time in ms, the row's line, random bits.
+    import uuid
+    from datetime import datetime
+
+    extra = "," if header.endswith("note") else ""
+    text = header + "\n" + "".join(f"pp,{n},2021,X{extra}\n" for n in range(300))
+    db = tmp_path / "new.db"
+    assert run("import", write(tmp_path, text), "--db", str(db)).exit_code == 0
+    facts = run_json("list", "--db", str(db))
+    assert len(facts) == 300
+    randoms = set()
+    for fact in facts:
+        uid = uuid.UUID(fact["uid"])
+        assert str(uid) == fact["uid"] and uid.version == 7 and uid.variant == uuid.RFC_4122
+        ms = int(datetime.fromisoformat(fact["created_at"]).timestamp() * 1000)
+        assert uid.int >> 80 == ms
+        line = ((uid.int >> 64) & 0xFFF) << 12 | ((uid.int >> 60) & 3) << 24 | (uid.int >> 48) & 0xFFF
+        assert line == int(fact["display"]) + 2
+        randoms.add(uid.int & (2**48 - 1))
+    assert len(randoms) == 300
