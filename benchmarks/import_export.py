@@ -58,28 +58,38 @@ def run(argv: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def sqlite_alone(imported: Path, target: Path) -> float:
+def sqlite_alone(imported: Path, target: Path, *, in_sqlite: bool = False) -> float:
     """_sqlite_alone, in a process of its own: the rows it holds (a gigabyte at a million)
     would otherwise count in the peak memory of the commands this process starts after it
     (a child started on Linux reports its parent's peak resident size as its own)."""
     argv = [sys.executable, __file__, "--sqlite-alone", str(imported), str(target)]
+    argv += ["--in-sqlite"] if in_sqlite else []
     return float(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
 
 
-def _sqlite_alone(imported: Path, target: Path) -> float:
-    """What SQLite alone takes, in ms, to write what `pptrack import` wrote into `imported`:
-    its facts (already read into memory) inserted by `executemany` into a new database of
-    the same schema, the indexes of facts built after, in one transaction, as the import
-    does, with its settings; no Python start, no reading or checking of the CSV. The floor
-    under the import's figure for pptrack's schema (23 columns, six indexes); the typed `executemany` writes
-    four columns and no index."""
+def _sqlite_alone(imported: Path, target: Path, *, in_sqlite: bool) -> float:
+    """What SQLite alone takes, in ms, to write what `pptrack import` wrote into `imported`
+    into a new database of the same schema, the indexes of facts built after, in one
+    transaction, as the import does, with its settings; no Python start, no reading or
+    checking of the CSV. The floor under the import's figure for pptrack's schema (23 columns,
+    six indexes); the typed `executemany` writes four columns and no index.
+
+    The facts come already read into memory and go in by `executemany`, or, `in_sqlite`, by
+    one INSERT ... SELECT from `imported` attached: no Python at all for each row. Its WHERE
+    keeps SQLite from copying the stored records as they are (its transfer optimization for
+    a table copied whole into an empty one of the same shape), so each row is inserted as an
+    import inserts it."""
     import sqlite3
     from contextlib import closing
 
     with closing(sqlite3.connect(imported)) as source:
         made = source.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")
         schema = [sql for (sql,) in made]
-        tables = {name: source.execute(f"SELECT * FROM {name}").fetchall() for name in ("metrics", "sources", "facts")}
+        tables = (
+            {}
+            if in_sqlite
+            else {name: source.execute(f"SELECT * FROM {name}").fetchall() for name in ("metrics", "sources", "facts")}
+        )
     indexes = [sql for sql in schema if sql.startswith("CREATE INDEX") and " ON facts " in sql]
     with closing(sqlite3.connect(target, isolation_level=None)) as conn:
         # As the import builds a new database (store._open_aside, Store.import_stage), then
@@ -89,10 +99,15 @@ def _sqlite_alone(imported: Path, target: Path) -> float:
         for sql in schema:
             if sql not in indexes:
                 conn.execute(sql)
+        if in_sqlite:
+            conn.execute("ATTACH ? AS imported", (str(imported),))
         started = time.perf_counter()
         conn.execute("BEGIN")
-        for name, rows in tables.items():
-            if rows:
+        for name in ("metrics", "sources", "facts"):
+            if in_sqlite:
+                conn.execute(f"INSERT INTO main.{name} SELECT * FROM imported.{name} WHERE id > 0")
+            elif tables[name]:
+                rows = tables[name]
                 conn.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(rows[0]))})", rows)
         for sql in indexes:
             conn.execute(sql)
@@ -140,6 +155,10 @@ def measure(report: Report, rows: int, runs: int, tmp: Path) -> list[str]:
     run([pptrack, "import", str(csv_path), "--db", str(db)])
     floor_ms = min(sqlite_alone(db, tmp / f"floor-{rows}-{i}.db") for i in range(runs))
     report.add(label, import_ms, "SQLite alone, same facts", floor_ms)
+    in_sqlite_ms = min(sqlite_alone(db, tmp / f"floor-c-{rows}-{i}.db", in_sqlite=True) for i in range(runs))
+    report.add(label, import_ms, "SQLite alone, no Python a row", in_sqlite_ms)
+    # How much of the executemany target SQLite's part alone takes, Python's part left at none.
+    report.add(f"SQLite alone, no Python a row, {rows:,} rows", in_sqlite_ms, "typed executemany", many_ms)
     export_ms, export_mb = min(
         (run([pptrack, "export", "--db", str(db), "-o", str(tmp / f"out{i}.jsonl")]) for i in range(runs)),
         key=lambda r: r[0],
@@ -152,6 +171,6 @@ def measure(report: Report, rows: int, runs: int, tmp: Path) -> list[str]:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--sqlite-alone"]:
-        print(_sqlite_alone(Path(sys.argv[2]), Path(sys.argv[3])))
+        print(_sqlite_alone(Path(sys.argv[2]), Path(sys.argv[3]), in_sqlite=sys.argv[4:5] == ["--in-sqlite"]))
     else:
         main()
