@@ -10,7 +10,7 @@ from operator import itemgetter
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run, add
@@ -282,3 +282,42 @@ def test_new_uids_are_uuid7_of_the_import_time_with_random_bits(
         assert line == int(fact["display"]) + 2
         randoms.add(uid.int & (2**48 - 1))
     assert len(randoms) == 300
+
+
+# Cells of plain rows, some written differently for the same reading (1,000 and 1000; ~5 and
+# about 5; 2021-05 and May 2021), so that rows repeat one another now and then.
+PLAIN_ROW = st.tuples(
+    st.sampled_from(["pp", "jj"]),
+    st.sampled_from(["1", "2", "1,000", "1000", "about 5", "~5"]),
+    st.sampled_from(["2021", "2021-05", "May 2021", "2022-01-02"]),
+    st.sampled_from(["X", "Y"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(PLAIN_ROW, min_size=1, max_size=30), st.integers(1, 8), st.integers(1, 4), st.integers(1, 5))
+def test_an_import_into_an_empty_database_adds_each_row_once_in_file_order(
+    run: Run, run_json, rows: list[tuple[str, str, str, str]], keys: int, batch: int, memo: int
+) -> None:
+    # However few rows are told apart in memory (keys), values remembered (memo) and rows
+    # written a statement (batch): each row is added the first time it comes, in file order,
+    # and is already present every other time.
+    import tempfile
+
+    from pptrack.dates import parse_date
+
+    first: dict[tuple[object, ...], tuple[str, str, str, str]] = {}
+    for metric, value, date, source in rows:
+        first.setdefault((metric, parse_value(value), parse_date(date).iso, source), (metric, value, date, source))
+    with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as folder:
+        for name, setting in (("_KEYS", keys), ("_BATCH", batch), ("_MEMO", memo), ("_CHUNK", batch + 1)):
+            patch.setattr(f"pptrack.io.{name}", setting)
+        path = Path(folder) / "in.csv"
+        path.write_text("metric,value,date,source\n" + "".join(f'{m},"{v}",{d},{s}\n' for m, v, d, s in rows))
+        db = Path(folder) / "new.db"
+        result = run("import", str(path), "--db", str(db))
+        assert result.stderr.splitlines()[-1] == (
+            f"imported {len(first)} fact(s); {len(rows) - len(first)} already present; 0 updated"
+        )
+        listed = sorted(run_json("list", "--db", str(db)), key=lambda f: f["id"])
+    assert [(f["metric"], f["display"], f["source"]) for f in listed] == [(m, v, s) for m, v, _, s in first.values()]
