@@ -131,3 +131,20 @@ def test_an_import_looks_for_repeated_facts_in_the_order_of_the_live_index(run: 
         writable.close()
     assert f"SCAN f USING COVERING INDEX {LIVE_INDEX}" in plan, plan
     assert any(p.startswith(f"SEARCH g USING COVERING INDEX {LIVE_INDEX} (metric_id=?") for p in plan), plan
+
+
+def test_add_looks_for_the_same_fact_by_the_live_index(run: Run, db_path: Path) -> None:
+    """`add` looks for a live fact that is the same fact before adding one: by metric, source
+    and date, down the live index. (It went down the via index, by via alone: on a million
+    facts without a via, a one-fact `add` took 0.25-0.29 s instead of 0.10-0.14 s.)"""
+    add(run, "political-prisoners", "1,189", "2025-05-21", "Viasna")
+    opened = open_db(db_path, write=False)
+    try:
+        row = dict(opened.conn.execute("SELECT * FROM facts").fetchone())
+        [probe] = statements(opened, lambda: opened.find_identical(row))
+        plan = [r[3] for r in opened.conn.execute("EXPLAIN QUERY PLAN " + probe)]
+    finally:
+        opened.close()
+    assert plan == [
+        f"SEARCH f USING COVERING INDEX {LIVE_INDEX} (metric_id=? AND source_id=? AND date_start=? AND date_rank=?)"
+    ], plan

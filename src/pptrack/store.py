@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -404,6 +404,23 @@ def _uid_prefix(clock_ms: int) -> str:
     return f"{clock_ms >> 16:08x}-{clock_ms & 65535:04x}-7"
 
 
+# What makes two facts the same fact (`add` and `import` add it once): metric, source, via,
+# the date with its precision, qualifier, value and bounds. date_start and date_rank, which the
+# date fixes, let the live index find it (metric, source, date_start, date_rank, ...).
+_SAME_FACT = (
+    *("metric_id", "source_id", "date_start", "date_rank", "via_id"),
+    *("date", "qualifier", "value", "low", "high"),
+)
+_MAY_BE_NULL = frozenset({"via_id", "low", "high"})
+
+
+def _same_live_fact(f: str, other: Mapping[str, str]) -> str:
+    """SQL: live fact `f` is the same fact as `other` (the SQL of each column of _SAME_FACT there)."""
+    return " AND ".join(
+        [f"{f}.{c} {'IS' if c in _MAY_BE_NULL else '='} {other[c]}" for c in _SAME_FACT] + [f"{f}.removed_at IS NULL"]
+    )
+
+
 def _snapshot(updated_at: str) -> str:
     """SQL: fact `f` as a version of its history stores it (`Fact.to_dict` as JSON), with
     `updated_at` for its updated_at."""
@@ -774,25 +791,10 @@ class Store:
         return fact_from_row(row)
 
     def find_identical(self, row: dict[str, Any]) -> int | None:
-        """A live fact with the same metric, source, via, date, qualifier, value and bounds."""
+        """The first live fact that is the same fact as `row` (_SAME_FACT), if any."""
+        same = _same_live_fact("f", {c: f":{c}" for c in _SAME_FACT})
         found = self.conn.execute(
-            """SELECT id FROM facts
-               WHERE metric_id = ? AND source_id = ? AND date_start = ? AND via_id IS ? AND date = ?
-                 AND date_precision = ? AND qualifier = ? AND value = ? AND low IS ?
-                 AND high IS ? AND removed_at IS NULL
-               ORDER BY id LIMIT 1""",
-            (
-                row["metric_id"],
-                row["source_id"],
-                row["date_start"],  # fixed by the date: lets (metric, source, date) index find it
-                row["via_id"],
-                row["date"],
-                row["date_precision"],
-                row["qualifier"],
-                row["value"],
-                row["low"],
-                row["high"],
-            ),
+            f"SELECT f.id FROM facts f WHERE {same} ORDER BY f.id LIMIT 1", {c: row[c] for c in _SAME_FACT}
         ).fetchone()
         return None if found is None else int(found[0])
 
@@ -1082,24 +1084,17 @@ class Store:
         )
         conn.execute("UPDATE import_rows SET status = 'present' WHERE fact_id IS NOT NULL")
         if conn.execute("SELECT 1 FROM facts WHERE removed_at IS NULL LIMIT 1").fetchone() is not None:
+            # The staged row's names, its date and its value.
+            cells = {c: f"import_rows.{c}" for c in ("metric_id", "source_id", "via_id")}
+            cells |= {c: f"d.{c}" for c in ("date_start", "date_rank", "date")}
+            cells |= {c: f"v.{c}" for c in ("qualifier", "value", "low", "high")}
+            same = _same_live_fact("f", cells)
+            match = f"""FROM facts f, import_values v, import_dates d
+                       WHERE v.id = import_rows.value_id AND d.id = import_rows.date_id AND {same}
+                         AND (import_rows.uid IS NULL OR f.id <= :before)"""
             conn.execute(
-                """UPDATE import_rows SET status = 'present', fact_id = (
-                       SELECT f.id FROM facts f, import_values v, import_dates d
-                       WHERE v.id = import_rows.value_id AND d.id = import_rows.date_id
-                         AND f.metric_id = import_rows.metric_id AND f.date_start = d.date_start
-                         AND f.date_rank = d.date_rank AND f.source_id = import_rows.source_id
-                         AND f.via_id IS import_rows.via_id AND f.date = d.date AND f.qualifier = v.qualifier
-                         AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL
-                         AND (import_rows.uid IS NULL OR f.id <= :before)
-                       ORDER BY f.id LIMIT 1)
-                   WHERE status IS NULL AND NOT removed AND EXISTS (
-                       SELECT 1 FROM facts f, import_values v, import_dates d
-                       WHERE v.id = import_rows.value_id AND d.id = import_rows.date_id
-                         AND f.metric_id = import_rows.metric_id AND f.date_start = d.date_start
-                         AND f.date_rank = d.date_rank AND f.source_id = import_rows.source_id
-                         AND f.via_id IS import_rows.via_id AND f.date = d.date AND f.qualifier = v.qualifier
-                         AND f.value = v.value AND f.low IS v.low AND f.high IS v.high AND f.removed_at IS NULL
-                         AND (import_rows.uid IS NULL OR f.id <= :before))""",
+                f"""UPDATE import_rows SET status = 'present', fact_id = (SELECT f.id {match} ORDER BY f.id LIMIT 1)
+                   WHERE status IS NULL AND NOT removed AND EXISTS (SELECT 1 {match})""",
                 {"before": before},
             )
         if not twins:
@@ -1264,14 +1259,11 @@ class Store:
         The facts are read in the order of the live index (`+f.id`: not by id), so that each
         one's earlier twins are looked for where the last were: past a million facts, 0.7 s
         against 3.1 s when read by id, each search then landing on another page."""
+        same = _same_live_fact("g", {c: f"f.{c}" for c in _SAME_FACT})
         return self.conn.execute(
-            """DELETE FROM facts WHERE id IN (
+            f"""DELETE FROM facts WHERE id IN (
                    SELECT f.id FROM facts f WHERE +f.id > ? AND f.removed_at IS NULL AND EXISTS (
-                       SELECT 1 FROM facts g
-                       WHERE g.metric_id = f.metric_id AND g.source_id = f.source_id
-                         AND g.date_start = f.date_start AND g.date_rank = f.date_rank AND g.id < f.id
-                         AND g.via_id IS f.via_id AND g.date = f.date AND g.qualifier = f.qualifier
-                         AND g.value = f.value AND g.low IS f.low AND g.high IS f.high AND g.removed_at IS NULL))""",
+                       SELECT 1 FROM facts g WHERE g.id < f.id AND {same}))""",
             (after,),
         ).rowcount
 
