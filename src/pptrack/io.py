@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from .dates import ACCEPTED as DATE_ACCEPTED
 from .dates import parse_date, precision_rank
@@ -32,6 +32,7 @@ from .store import Store
 from .values import ACCEPTED as VALUE_ACCEPTED
 from .values import parse_value
 
+_T = TypeVar("_T")
 REQUIRED = ("metric", "value", "date", "source")
 _REQUIRED = frozenset(REQUIRED)
 # What `export` writes, in this order; `import` reads all of it back.
@@ -390,10 +391,11 @@ class _Importer:
         self.staged_dates: list[tuple[Any, ...]] = []
         self.staged_rows: list[tuple[Any, ...]] = []
         self.plain_rows: list[tuple[int, int, int, int, int, int]] = []
-        # The hash of each live row's key (see note): while no two
-        # rows share one, no row repeats an earlier one and that search is skipped. None: some
-        # may (a shared hash, or too many rows to keep).
+        # The hash of each live row's key (see tell_apart): while no two rows share one
+        # (`repeated`), no row repeats an earlier one and that search is skipped. None: rows
+        # are no longer told apart (too many to keep, or intervals no longer numbered).
         self.keys: set[int] | None = set()
+        self.repeated = False
         # Into a database without facts, rows of just metric, value, date and source go straight
         # into `facts` (store.add_plain_facts), its other indexes dropped until the end; while
         # no row of any other kind came before. A row whose key's hash an earlier row has is
@@ -404,7 +406,6 @@ class _Importer:
         self.direct = False
         self.direct_added = 0
         self.repeats: list[tuple[int, int, int, int, int, int]] = []
-        self.repeated = False
         self.direct_present = 0
         self.told_apart: int | None = None
         self.before = 0  # the highest fact id before the import
@@ -440,43 +441,33 @@ class _Importer:
 
     def twins_possible(self) -> bool:
         """Whether some live row may be identical to an earlier one of the import."""
-        return self.keys is None or not self.exact_ids or self.repeated
+        return self.keys is None or self.repeated  # (intervals no longer numbered: keys is None)
 
-    def tell_apart(
-        self, rows: Sequence[tuple[int, int, int, int, int, int]]
-    ) -> Sequence[tuple[int, int, int, int, int, int]]:
-        """Of plain rows to write straight, those whose key's hash no earlier row has; the
-        others are put in `repeats`. Past _KEYS rows no more are told apart (lose_keys)."""
+    def tell_apart(self, rows: Sequence[_T], keys: Iterable[tuple[int, ...]]) -> tuple[Sequence[_T], list[_T]]:
+        """Live rows, each by its key (the (metric, source, date, interval) ids, and its via's
+        if it has one): those whose key's hash no earlier row has, and those whose hash one
+        has (`repeated` from then on: they may be identical to an earlier row). Past _KEYS
+        rows, or once rows are not told apart by ids, every row is in the first (lose_keys)."""
         told = self.keys
         if told is None:
-            return rows
-        hashes = list(map(hash, map(_plain_key, rows)))
+            return rows, []
+        hashes = list(map(hash, keys))
+        fresh: Sequence[_T] = rows
+        again: list[_T] = []
         if told.isdisjoint(hashes) and len(set(hashes)) == len(hashes):
             told.update(hashes)
         else:
             fresh = []
             for row, key in zip(rows, hashes, strict=True):
                 if key in told:
-                    self.repeats.append(row)
+                    again.append(row)
                 else:
                     told.add(key)
                     fresh.append(row)
             self.repeated = True
-            rows = fresh
         if len(told) > _KEYS:
             self.lose_keys()
-        return rows
-
-    def note(self, keys: Iterable[tuple[int, ...]], count: int) -> None:
-        """Tell apart `count` live rows staged, by the (metric, source, date, interval) ids of
-        each, and its via's if it has one: the first that shares its key's hash with an earlier
-        row, or one past _KEYS, ends it."""
-        told = self.keys
-        if told is not None:
-            before = len(told)
-            told.update(map(hash, keys))
-            if len(told) - before != count or len(told) > _KEYS:
-                self.lose_keys()
+        return fresh, again
 
     # Each reader returns an id or raises BadInput with the reason.
 
@@ -646,15 +637,13 @@ class _Importer:
         if self.errors:
             return  # nothing will be written: only keep checking
         plain = self.plain_rows
-        room = _BATCH - len(plain)
+        room = _BATCH - len(plain) - len(self.repeats)
         while len(rows) > room:  # flushed where rows staged one by one would be
             self.stage_plain(rows[:room])
             rows, room = rows[room:], _BATCH
-        if self.direct:
-            rows = self.tell_apart(rows)
-        else:
-            self.note(map(_plain_key, rows), len(rows))
-        plain.extend(rows)
+        fresh, again = self.tell_apart(rows, map(_plain_key, rows))
+        plain.extend(fresh)
+        self.repeats.extend(again)  # staged even while rows go straight into facts (see flush)
         if len(plain) + len(self.repeats) >= _BATCH:
             self.flush()
 
@@ -737,7 +726,7 @@ class _Importer:
         assert value_ids is not None and date is not None
         if "removed_at" not in extra:
             key = _plain_key((line, metric_id, source_id, value_ids[0], value_ids[1], date[0]))
-            self.note((key if via_id is None else (*key, via_id),), 1)  # a plain row's key, and the via
+            self.tell_apart((line,), (key if via_id is None else (*key, via_id),))  # a plain row's key, and the via
         self.staged_rows.append(
             (
                 line,
