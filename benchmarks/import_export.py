@@ -146,10 +146,12 @@ def measure(report: Report, rows: int, runs: int, tmp: Path) -> list[str]:
     import_ms, import_mb = best(lambda db: [pptrack, "import", str(csv_path), "--db", str(db)])
     many_ms, _ = best(lambda db: [sys.executable, "-c", EXECUTEMANY, str(csv_path), str(db)])
     label = f"import {rows:,} rows"
-    if rows <= 200_000:  # sqlite-utils takes minutes on a million
+    # Issue #8 sets the import's ratios for 100,000 rows; for a million, only the peak memory.
+    hundred_thousand = rows <= 200_000
+    if hundred_thousand:  # sqlite-utils takes minutes on a million
         su_ms, _ = best(lambda db: [sqlite_utils, "insert", str(db), "facts", str(csv_path), "--csv"])
         report.add(label, import_ms, "sqlite-utils insert --csv", su_ms, target=0.25)
-    report.add(label, import_ms, "typed executemany", many_ms, target=2.5)
+    report.add(label, import_ms, "typed executemany", many_ms, target=2.5 if hundred_thousand else None)
 
     db = tmp / "exported.db"
     run([pptrack, "import", str(csv_path), "--db", str(db)])
