@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from conftest import Run, add
 
 
@@ -100,3 +104,23 @@ def test_catalog_tables(run: Run) -> None:
     assert out.splitlines()[0].split() == ["name", "aliases", "url", "facts"]
     assert "Viasna  Vjasna" in out
     assert "political-prisoners" in run("metrics", "add", "political-prisoners").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["add", "m", "5", "--date", "2021", "--source", "S", "--strict"], 2, "unknown metric 'm'"),
+        (["metrics", "add", ""], 2, "write e.g. political-prisoners"),
+        (["metrics", "add", "x", "--alias", "!!"], 2, "the metric name '!!' is empty"),
+        (["metrics", "add", "x", "--label", "--"], 2, "the metric name '--' is empty"),
+        (["sources", "add", ""], 2, "write e.g. Viasna"),
+        (["sources", "add", "A", "--alias", " "], 2, "the source name ' ' is empty"),
+        (["sources", "merge", "A", "B"], 1, "unknown source 'A'"),
+    ],
+)
+def test_refused_into_a_new_database_creates_no_file(run: Run, db_path: Path, args, code, says) -> None:
+    """Bad input writes nothing: not even the file and its folder a good one would have made."""
+    db = db_path.parent / "new" / "pptrack.db"
+    result = run(*args, "--db", str(db))
+    assert result.exit_code == code and says in result.stderr
+    assert not db.parent.exists()

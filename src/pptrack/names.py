@@ -38,7 +38,8 @@ def clean_name(name: str, what: str) -> str:
     """A name as given, trimmed; refused if it has nothing to match on."""
     cleaned = " ".join(name.split())
     if not name_key(cleaned):
-        raise BadInput(f"the {what} name {name!r} is empty or only punctuation; write e.g. Viasna")
+        example = "political-prisoners" if what == "metric" else "Viasna"
+        raise BadInput(f"the {what} name {name!r} is empty or only punctuation; write e.g. {example}")
     if len(cleaned) > 200:
         raise BadInput(f"the {what} name is {len(cleaned)} characters long; at most 200 are accepted")
     return cleaned

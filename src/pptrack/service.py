@@ -52,9 +52,14 @@ def _resolve(
     """The id of the metric or source (`table`) that `name` answers to; create it (with a
     notice) if allowed. The notice names close matches if `suggest` (an import shows the
     first 20 notices and counts the rest)."""
-    row = store.find_name(table, name_key(name))
+    key = name_key(name)
+    if not key:
+        clean_name(name, table)  # refused as bad input: no name answers to it
+    row = store.find_name(table, key)
     if row is not None:
         return int(row["id"])
+    if store.absent:  # a reading command on a database that does not exist yet: no facts, of any name
+        create, notices = True, None
     matches = close_matches(name, store.all_names(table)) if suggest or not create or strict else []
     if not create or strict:
         add = f"pptrack metrics add {slugify(name)}" if table == "metric" else f"pptrack sources add {name!r}"
@@ -123,14 +128,28 @@ def _source(store: Store, name: str) -> Source:
     return next(s for s in list_sources(store) if s.name == name)
 
 
-def add_metric(
-    store: Store, name: str, *, label: str | None, unit: str | None, kind: str, aliases: Sequence[str]
-) -> Metric:
-    slug = slugify(clean_name(name, "metric"))
+class NewNames(NamedTuple):
+    """The names of a metric or source to add, checked before the database is opened (a
+    name refused there creates no file): its slug or canonical name, label (metrics) and aliases."""
+
+    name: str
+    label: str
+    aliases: list[str]
+
+
+def read_names(table: str, name: str, *, label: str | None = None, aliases: Sequence[str] = ()) -> NewNames:
+    """The names of a new metric (`table` "metric": its slug from `name`) or source, or BadInput."""
+    cleaned = clean_name(name, table)
+    first = slugify(cleaned) if table == "metric" else cleaned
+    return NewNames(first, clean_name(label or name, table), [clean_name(a, table) for a in aliases])
+
+
+def add_metric(store: Store, names: NewNames, *, unit: str | None, kind: str) -> Metric:
+    slug = names.name
     with store.transaction():
         if store.find_name("metric", name_key(slug)) is not None:
             raise BadInput(f"a metric named {slug!r} exists already; `pptrack metrics list` shows it")
-        _create_metric(store, slug, label=clean_name(label or name, "metric"), unit=unit, kind=kind, aliases=aliases)
+        _create_metric(store, slug, label=names.label, unit=unit, kind=kind, aliases=names.aliases)
     return _metric(store, slug)
 
 
@@ -158,12 +177,12 @@ def rename_metric(store: Store, old: str, new: str) -> Metric:
     return _metric(store, new_slug)
 
 
-def add_source(store: Store, name: str, *, aliases: Sequence[str], url: str | None) -> Source:
-    cleaned = clean_name(name, "source")
+def add_source(store: Store, names: NewNames, *, url: str | None) -> Source:
+    cleaned = names.name
     with store.transaction():
         if store.find_name("source", name_key(cleaned)) is not None:
             raise BadInput(f"a source named {cleaned!r} exists already; `pptrack sources list` shows it")
-        _create_source(store, cleaned, url=url, aliases=aliases)
+        _create_source(store, cleaned, url=url, aliases=names.aliases)
     return _source(store, cleaned)
 
 
@@ -366,15 +385,16 @@ def fact_filter(store: Store, q: ListQuery, *, newest_first: bool) -> FactFilter
     """Turn what the user wrote into a filter; unknown names fail with close matches."""
     if q.limit is not None and not 0 <= q.limit <= _MOST:
         raise BadInput(f"--limit must be a whole number from 0 to {_MOST}, not {q.limit}")
-    metric_id = resolve_metric(store, q.metric, create=False) if q.metric else None
+    # An option given empty (--metric=, --since '') is refused as a name or date, not taken as absent.
+    metric_id = resolve_metric(store, q.metric, create=False) if q.metric is not None else None
     source_ids = [resolve_source(store, s, create=False) for s in q.sources]
-    via_id = resolve_source(store, q.via, create=False) if q.via else None
+    via_id = resolve_source(store, q.via, create=False) if q.via is not None else None
     since = until = None
-    if q.since or q.until:  # dates are parsed (and their module imported) only when given
+    if q.since is not None or q.until is not None:  # dates are parsed (and their module imported) only when given
         from .dates import parse_date
 
-        since = parse_date(q.since, dayfirst=q.dayfirst).start.isoformat() if q.since else None
-        until = parse_date(q.until, dayfirst=q.dayfirst).end.isoformat() if q.until else None
+        since = parse_date(q.since, dayfirst=q.dayfirst).start.isoformat() if q.since is not None else None
+        until = parse_date(q.until, dayfirst=q.dayfirst).end.isoformat() if q.until is not None else None
     return FactFilter(
         metric_id=metric_id,
         source_ids=source_ids,

@@ -55,7 +55,7 @@ def open_db(
         if not (write and create):
             conn = _connect(":memory:")
             _upgrade(conn, path, notices, wal=False)
-            return Store(conn, path, notices)
+            return Store(conn, path, notices, absent=not write)
         made = _make_folders(path.parent)
         if aside:
             return _open_aside(path, made)
@@ -571,13 +571,16 @@ def _filtered(select: str, flt: FactFilter) -> tuple[str, list[Any]]:
         where.append(f"f.source_id IN ({', '.join('?' for _ in flt.source_ids)})")
         params.extend(flt.source_ids)
     if flt.via_id is not None:
-        where.append("f.via_id = ?")
-        params.append(flt.via_id)
+        # Who published the fact: its via, or its source when it has none (the source published it).
+        where.append("(f.via_id = ? OR (f.via_id IS NULL AND f.source_id = ?))")
+        params.extend([flt.via_id, flt.via_id])
     if flt.since is not None:
         # A span ends on or after `since` only if it starts at most a year before it:
         # saying so lets the date index narrow the scan instead of reading every fact.
+        since = date.fromisoformat(flt.since)
+        year_before = since - timedelta(days=366) if since - date.min > timedelta(days=366) else date.min
         where.append("f.date_end >= ? AND f.date_start >= ?")
-        params.extend([flt.since, (date.fromisoformat(flt.since) - timedelta(days=366)).isoformat()])
+        params.extend([flt.since, year_before.isoformat()])
     if flt.until is not None:
         where.append("f.date_start <= ?")
         params.append(flt.until)
@@ -606,9 +609,13 @@ class Store:
         *,
         building: Path | None = None,
         made_folders: Sequence[Path] = (),
+        absent: bool = False,
     ) -> None:
         self.conn = conn
         self.path = path
+        # Read from a file that does not exist yet (an empty database in memory): each name asked
+        # for is made here, in memory only, so that a reading command finds it and no facts.
+        self.absent = absent
         self.notices = notices if notices is not None else []
         self.building = building  # the temporary file a new database is built in, until published
         self.made_folders = made_folders  # the folders created for `building` (see _open_aside)

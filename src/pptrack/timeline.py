@@ -129,7 +129,7 @@ class LatestFigure(NamedTuple):
 
 def as_of_day(text: str | None, *, dayfirst: bool | None = None, today: date | None = None) -> date:
     """The as-of date as a day: a coarser date stands for its last day (`2025-08` is 31 August)."""
-    if not text:
+    if text is None:
         return today or date.today()
     from .dates import parse_date
 
@@ -144,7 +144,7 @@ def age_in_days(span_end: date, as_of: date) -> int:
 def _latest_rows(store: Store, metric: str | None, day: date) -> list[list[Any]]:
     """Store.latest_per_source of the metric named (all when None) on `day`."""
     metric_id = None
-    if metric:
+    if metric is not None:
         from .service import resolve_metric
 
         metric_id = resolve_metric(store, metric, create=False)

@@ -76,8 +76,9 @@ def metrics_add(
     """Add a metric."""
     from .. import service
 
+    names = service.read_names("metric", name, label=label, aliases=alias or [])
     with opened(db, write=True) as store:
-        metric = service.add_metric(store, name, label=label, unit=unit, kind=kind.value, aliases=alias or [])
+        metric = service.add_metric(store, names, unit=unit, kind=kind.value)
     _write_metrics([metric], fmt)
 
 
@@ -131,8 +132,9 @@ def sources_add(
     """Add a source."""
     from .. import service
 
+    names = service.read_names("source", name, aliases=alias or [])
     with opened(db, write=True) as store:
-        source = service.add_source(store, name, aliases=alias or [], url=url)
+        source = service.add_source(store, names, url=url)
     _write_sources([source], fmt)
 
 
@@ -162,7 +164,7 @@ def sources_merge(
     from .. import service
     from .options import tell
 
-    with opened(db, write=True) as store:
+    with opened(db, write=True, create=False) as store:
         source, moved = service.merge_sources(store, keep, other)
     tell([f"moved {moved} fact(s) to {source.name!r}"])
     _write_sources([source], fmt)

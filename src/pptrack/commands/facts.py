@@ -59,7 +59,8 @@ def add(
         published=published,
         dayfirst=day_order(dayfirst, monthfirst),
     )
-    with opened(db, write=True) as store:
+    # Strict, every name is unknown to a database that does not exist yet: refused, no file made.
+    with opened(db, write=True, create=not strict) as store:
         outcome = service.add_fact(store, new, strict=strict)
     tell(outcome.notices)
     write_facts(outcome.facts, fmt, one=True)

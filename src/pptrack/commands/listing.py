@@ -26,7 +26,9 @@ from .options import (
 def list_(
     metric: Annotated[Optional[str], typer.Option("--metric", help="Only this metric.")] = None,
     source: Annotated[Optional[list[str]], typer.Option("--source", help="Only who counted; repeatable.")] = None,
-    via: Annotated[Optional[str], typer.Option("--via", help="Only who published.")] = None,
+    via: Annotated[
+        Optional[str], typer.Option("--via", help="Only what it published: as via, or as source with no via.")
+    ] = None,
     since: Annotated[
         Optional[str], typer.Option("--since", help="Facts whose date reaches this date or later.")
     ] = None,
