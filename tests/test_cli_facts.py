@@ -112,6 +112,13 @@ def test_sources_match_ignoring_case_accents_punctuation(run: Run, run_json) -> 
         (["add", "pp", "5", "--date", "2021", "--source", "X", "--tag", "a;b"], 2, "has a ';'"),
         (["add", "pp", "5", "--date", "2021", "--source", "X", "--format", "xml"], 2, "'xml' is not one of"),
         (["add", "pp", "5", "--date", "2021", "--source", "X", "--dayfirst", "--monthfirst"], 2, "not both"),
+        (
+            ["add", "pp", "-5", "--date", "2021", "--source", "X"],
+            2,
+            "after '--', e.g. pptrack add METRIC --date D --source S -- -5",
+        ),
+        (["add", "pp", "-inf", "--date", "2021", "--source", "X"], 2, "No such option: -i; write a value"),
+        (["list", "-5"], 2, "No such option: -5 (see 'pptrack list --help')"),
         (["show", "abc"], 2, "not a fact id"),
         (["show", "99"], 1, "no fact with id 99"),
         (["edit", "99", "--note", "x"], 1, "no fact with id 99"),

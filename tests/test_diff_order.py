@@ -3,9 +3,11 @@ the live-facts index, which needs no sort): rows and pairs are the same as from 
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from itertools import combinations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -120,5 +122,17 @@ means = st.builds(lambda total, n: total / n, st.integers(-(10**15), 10**15), st
 
 @given(st.one_of(means, st.floats(-1e15, 1e15, allow_nan=False), st.integers(-(10**16), 10**16), st.none()))
 def test_a_mean_is_shown_to_one_decimal_as_format_number_writes_it(x: float | int | None) -> None:
-    expected = format_number(None if x is None else round(x, 1))
-    assert mean_text(x) == expected
+    shown = mean_text(x)
+    if x is None or x == 0 or abs(x) >= 1:
+        assert shown == format_number(None if x is None else round(x, 1))
+    else:  # below 1: two significant digits, never a 0 for a difference there is
+        assert float(shown) != 0 and (float(shown) < 0) == (x < 0)
+        assert math.isclose(float(shown), x, rel_tol=0.05)
+
+
+@pytest.mark.parametrize(
+    ("x", "shown"),
+    [(2e-05, "0.00002"), (-2e-05, "-0.00002"), (0.05, "0.05"), (0.123, "0.12"), (-0.96, "-0.96"), (12.34, "12.3")],
+)
+def test_a_small_mean_keeps_two_significant_digits(x: float, shown: str) -> None:
+    assert mean_text(x) == shown

@@ -229,7 +229,11 @@ def test_show_keeps_every_field_in_full(run: Run, hostile_db: Path, monkeypatch:
     assert render.safe_text(BIG) in out
     monkeypatch.setattr(render, "_is_terminal", lambda out: True)
     monkeypatch.setenv("COLUMNS", "80")
-    assert render.safe_text(BIG) in run("show", "3").stdout
+    lines = run("show", "3").stdout.splitlines()
+    assert max(render.cell_width(line) for line in lines) <= 80  # folded to the terminal, nothing cut:
+    start = next(i for i, line in enumerate(lines) if line.startswith("quote "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("note"))
+    assert " ".join(line[len("quote") :].strip() for line in lines[start:end]) == render.safe_text(BIG).strip()
 
 
 def _visible(value: Any) -> str:
@@ -277,6 +281,8 @@ def formula_db(run: Run, db_path: Path) -> Path:
     add(run, "--date", "2022", "--source", "'=quoted already", "--note", "''@twice", "--quote", "\r=cr", "--",
         "pp", "-5")  # fmt: skip
     add(run, "--date", "2023", "--source=-minus", "--note=-5", "--quote", "1e5", "--", "pp", "-5 to 5")
+    # Numbers to Python's float, texts to a spreadsheet: escaped.
+    add(run, "pp", "6", "--date", "2024", "--source", "S", "--note=-1_000", "--quote=-١٢", "--url=+1_0")
     return db_path
 
 
@@ -285,11 +291,8 @@ def _cells(text: str) -> list[dict[str, str]]:
 
 
 def _number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    """What a spreadsheet reads as a number."""
+    return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", cell, flags=re.ASCII) is not None
 
 
 @pytest.mark.parametrize("command", [["list", "--format", "csv"], ["export", "--format", "csv"]])
@@ -299,7 +302,7 @@ def test_csv_never_starts_a_cell_with_a_formula(run: Run, formula_db: Path, comm
     result = run(*command)
     assert result.exit_code == 0
     rows = _cells(result.stdout)
-    assert len(rows) == 3
+    assert len(rows) == 4
     for row in rows:
         for name, cell in row.items():
             assert not cell.startswith(render.FORMULA_START) or _number(cell), (name, cell)
@@ -310,6 +313,8 @@ def test_csv_never_starts_a_cell_with_a_formula(run: Run, formula_db: Path, comm
     assert numbers["source"] == "''=quoted already" and numbers["note"] == "'''@twice"  # one more quote
     ranged = next(r for r in rows if r["qualifier"] == "range")
     assert ranged["display"] == "'-5 to 5" and ranged["source"] == "'-minus" and ranged["note"] == "-5"
+    texts = next(r for r in rows if r["value"] == "6")
+    assert (texts["note"], texts["quote"], texts["url"]) == ("'-1_000", "'-١٢", "'+1_0")
 
 
 @pytest.mark.skipif("export" not in COMMANDS, reason="no export command")
@@ -323,7 +328,8 @@ def test_csv_export_imports_back_exactly(run: Run, formula_db: Path, tmp_path: P
     original = [{k: f[k] for k in fields} for f in json.loads(run("list", "--format", "json").stdout)]
     again = json.loads(run("list", "--format", "json", "--db", str(other)).stdout)
     assert [{k: f[k] for k in fields} for f in again] == original
-    assert original[2]["source"] == FORMULAS["source"] and original[2]["tags"] == ["=1", "2"]
+    assert original[3]["source"] == FORMULAS["source"] and original[3]["tags"] == ["=1", "2"]
+    assert original[0]["note"] == "-1_000" and original[0]["quote"] == "-١٢"
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])

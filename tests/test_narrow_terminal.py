@@ -63,3 +63,28 @@ def test_a_table_fitted_to_the_terminal_leaves_the_callers_cells_alone(terminal_
     render.write_columns(cells, [render.col("name", wide=True), render.col("v")], out=out)
     assert cells == [["a" * 200, "b"], ["x", "y"]]  # folded on the screen, not in the caller's lists
     assert max(len(line) for line in out.getvalue().splitlines()) <= 80
+
+
+def test_show_folds_a_long_field_beside_its_name(run: Run, terminal_80: None) -> None:
+    """`show` gives every field in full, and on a terminal fits its width (SPEC)."""
+    quote = "Human rights groups have documented 3,940 political prisoners since 2020, " * 3
+    url = "https://example.org/" + "a" * 120
+    add(
+        run, PP, "3,940", "2025-05-21", "Viasna", "--quote", quote.strip(), "--url", url, "--note", "line one\nline two"
+    )
+    lines = lines_of(run, "show", "1")
+    quote_at = next(i for i, line in enumerate(lines) if line.startswith("quote "))
+    indent = lines[quote_at].index("Human")
+    folded = [lines[quote_at][indent:]]
+    folded += [line[indent:] for line in lines[quote_at + 1 :] if line[:indent].isspace()][:3]
+    assert " ".join(folded).split() == quote.split()  # nothing cut, folded at spaces
+    url_at = next(i for i, line in enumerate(lines) if line.startswith("url "))
+    assert "".join(line[indent:] for line in lines[url_at : url_at + 3]) == url  # no space to fold at: broken
+    note_at = next(i for i, line in enumerate(lines) if line.startswith("note "))
+    assert [line[indent:] for line in lines[note_at : note_at + 2]] == ["line one", "line two"]
+
+
+def test_show_sent_to_a_pipe_is_not_folded(run: Run) -> None:
+    url = "https://example.org/" + "a" * 120
+    add(run, PP, "5", "2025", "Viasna", "--url", url)
+    assert any(line.endswith(url) for line in run("show", "1").stdout.splitlines())

@@ -107,3 +107,12 @@ def test_missing_matplotlib_names_the_extra(
         "error: drawing an image needs matplotlib, the optional extra 'plot': pip install 'pptrack[plot]'\n"
     )
     assert not (tmp_path / "c.png").exists()
+
+
+def test_help_names_the_extra_to_install(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help is rich markup: `[plot]` written plainly there was taken for a style and dropped."""
+    monkeypatch.setenv("COLUMNS", "200")
+    for args in (["plot", "--help"], ["--help"]):
+        result = run(*args)
+        assert result.exit_code == 0
+        assert "pip install 'pptrack[plot]'" in " ".join(result.stdout.replace("│", " ").split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated, Any, Optional
 
@@ -80,6 +81,15 @@ def _is_db_error(e: Exception) -> bool:
     return store is not None and isinstance(e, store.DB_ERRORS)
 
 
+def _value_taken_for_option(e: Exception, argv: list[str]) -> str | None:
+    """The argument that made `e` if it is a value written with a minus (-5, -1,400, -inf)
+    that Click read as options (-5, -i), else None."""
+    name = getattr(e, "option_name", None)
+    if type(e).__name__ != "NoSuchOption" or not name:
+        return None
+    return next((a for a in argv if a.startswith(name) and re.match(r"-(?:[\d.]|inf|nan)", a, re.IGNORECASE)), None)
+
+
 class PptrackGroup(TyperGroup):
     """Loads commands lazily, and turns every failure into one line on stderr and its exit
     code: never a traceback."""
@@ -128,6 +138,10 @@ class PptrackGroup(TyperGroup):
             ctx = getattr(e, "ctx", None)
             if ctx is not None:
                 hint = f" (see '{ctx.command_path} --help')"
+            value = _value_taken_for_option(e, sys.argv[1:] if args is None else list(args))
+            if value is not None and ctx is not None and ctx.info_name == "add":  # `add m -5`: read as options
+                example = f"pptrack add METRIC --date D --source S -- {value}"
+                hint = f"; write a value that starts with '-' after '--', e.g. {example}"
             notice(f"error: {e.format_message()}{hint}")
             code = e.exit_code
         except typer.Abort:

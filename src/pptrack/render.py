@@ -118,6 +118,10 @@ def csv_cell(value: Any) -> str:
 
 
 def _is_number(text: str) -> bool:
+    """Whether a spreadsheet reads `text` as a number: as Python's float reads it, but in ASCII
+    digits and without the `_` between them (`-1_000`, `-١٢` are texts there, and escaped)."""
+    if not text.isascii() or "_" in text:
+        return False
     try:
         float(text)
     except ValueError:
@@ -643,12 +647,16 @@ def _fold(s: str, width: int) -> list[str]:
 
 
 def write_fields(pairs: Sequence[tuple[str, object]], out: IO[str] | None = None) -> None:
-    """One record in full, a field a line (`show`): nothing cut, newlines kept."""
+    """One record in full, a field a line (`show`): nothing cut, newlines kept. On a terminal a
+    long value is folded (at spaces where it can be) to the terminal's width, beside its name."""
     out = out or sys.stdout
     width = max(len(k) for k, _ in pairs)
+    room = max(console(out).width - width - 2, 20) if _is_terminal(out) else None
     for key, value in pairs:
         text = safe_text(value, multiline=True)
         lines = text.split("\n") or [""]
+        if room is not None:
+            lines = [part for line in lines for part in _fold(line, room)]
         out.write(f"{key:<{width}}  {lines[0]}".rstrip() + "\n")
         for more in lines[1:]:
             out.write(" " * (width + 2) + more + "\n")

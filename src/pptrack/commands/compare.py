@@ -144,5 +144,10 @@ def _pair_rows(pairs: "list[Pair]") -> list[list[object]]:
 
 
 def mean_text(x: float | int | None) -> str:
-    """A mean as the pairs table shows it: to one decimal (JSON carries it in full)."""
-    return format_number(None if x is None else round(x, 1))
+    """A mean as the pairs table shows it: to one decimal, and a mean below 1 to two
+    significant digits, never 0 when it is not (JSON carries it in full)."""
+    if x is None or x == 0 or abs(x) >= 1:
+        return format_number(None if x is None else round(x, 1))
+    from math import floor, log10
+
+    return format_number(round(x, 1 - floor(log10(abs(x)))))

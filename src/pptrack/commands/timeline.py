@@ -278,7 +278,8 @@ def plot(
     until: Until = None,
     db: DbOption = None,
 ) -> None:
-    """Draw a metric's timeline as an image (needs the extra: pip install 'pptrack[plot]')."""
+    r"""Draw a metric's timeline as an image (needs the extra: pip install 'pptrack\[plot]')."""
+    # (\[: help text is rich markup, where [plot] would be taken for a style and dropped.)
     from .. import service
     from ..chart import check_image_path, load_matplotlib, save_image
     from ..timeline import timelines
