@@ -301,3 +301,38 @@ def test_every_range_pptrack_reads_is_consistent(a: Any, b: Any) -> None:
     low, high = sorted((a, b))
     interval = parse_value(f"{low}-{high}")
     assert interval_problem(interval.value, interval.low, interval.high, interval.qualifier) is None
+
+
+def test_a_fact_unlike_the_last_version_of_its_history(run: Run, filled: Path) -> None:
+    """A fact changed behind pptrack's back (or imported changed without its history) no
+    longer is what its history says it became."""
+    assert run("edit", "1", "--value", "about 900", "--tag", "a").exit_code == 0
+    assert run("rm", "2").exit_code == 0
+    assert run("edit", "3", "--note", "kept").exit_code == 0
+    assert run("check").exit_code == 0
+    tamper(
+        filled,
+        "UPDATE facts SET value = 999, low = 999, high = 999, qualifier = 'exact', display = '999' WHERE id = 1",
+        "UPDATE facts SET removed_at = NULL WHERE id = 2",
+        "UPDATE facts SET tags = '[\"b\"]', note = NULL WHERE id = 3",
+    )
+    assert problems(run) == [
+        {
+            "check": "history",
+            "table": "facts",
+            "id": 1,
+            "problem": "differs from the last version of its history in value, low, high, qualifier, display",
+        },
+        {
+            "check": "history",
+            "table": "facts",
+            "id": 2,
+            "problem": "differs from the last version of its history in removed",
+        },
+        {
+            "check": "history",
+            "table": "facts",
+            "id": 3,
+            "problem": "differs from the last version of its history in note, tags",
+        },
+    ]

@@ -90,6 +90,7 @@ def test_history_removal_and_edits_survive(run: Run, tmp_path: Path, db_path: Pa
         assert [f["display"] for f in json.loads(run("list", "--db", copy, "--format", "json").stdout)] == ["about 890"]
         versions = run("history", "2", "--db", copy, "--format", "json").stdout
         assert [v["change"] for v in json.loads(versions)] == ["added", "removed", "restored", "removed"]
+        assert run("check", "--db", copy).exit_code == 0  # each fact is what its history last says
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -139,3 +140,4 @@ def test_a_newer_version_updates_an_older_copy(run: Run, tmp_path: Path, db_path
     # the older file does not undo it
     assert "0 fact(s); 1 already present; 0 updated" in run("import", str(old), "--db", copy).stderr
     assert state(run, copy)[0]["display"] == "nearly 900"
+    assert run("check", "--db", copy).exit_code == 0

@@ -50,10 +50,12 @@ def check_database(store: Store) -> list[Problem]:
         if (table, rowid) not in seen
     ]
     problems += [Problem("names", table, rowid, "answers to no name") for table, rowid in store.nameless()]
+    no_start = store.facts_without_added_version()
     problems += [
         Problem("history", "facts", fact_id, "a live fact without an 'added' version in its history")
-        for fact_id in store.facts_without_added_version()
+        for fact_id in no_start
     ]
+    problems += [Problem("history", "facts", i, p) for i, p in history_problems(store, named=set(no_start))]
     for row in store.stored_facts():
         fact_id = int(row["id"])
         problems += [Problem("value", "facts", fact_id, p) for p in value_problems(row)]
@@ -62,6 +64,44 @@ def check_database(store: Store) -> list[Problem]:
         if tags:
             problems.append(Problem("tags", "facts", fact_id, tags))
     return problems
+
+
+def history_problems(store: Store, *, named: set[int]) -> list[tuple[int, str]]:
+    """Each fact (but those `named` already) that its last stored version does not show as it
+    is: another value, text or date, or removed when the version says not (and the reverse).
+    An import of a file whose facts were changed without their history makes such a fact."""
+    found: list[tuple[int, str]] = []
+    for row in store.last_versions():
+        fact_id = int(row["id"])
+        if fact_id in named:
+            continue
+        try:
+            data = json.loads(row["data"])
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            found.append((fact_id, "its last version is not a fact as JSON"))
+            continue
+        differ = [f for f in Store.VERSIONED_FIELDS if not _same_field(f, row[f], data.get(f, _MISSING))]
+        if (row["removed_at"] is not None) != (row["change"] == "removed"):
+            differ.append("removed")
+        if differ:
+            found.append((fact_id, f"differs from the last version of its history in {', '.join(differ)}"))
+    return found
+
+
+_MISSING = object()
+
+
+def _same_field(name: str, stored: Any, versioned: Any) -> bool:
+    if name == "tags":
+        try:
+            return bool(json.loads(stored) == versioned)
+        except (TypeError, ValueError):
+            return False
+    if stored is None or versioned is None or isinstance(stored, str):
+        return bool(stored == versioned)
+    return isinstance(versioned, (int, float)) and not isinstance(versioned, bool) and stored == versioned
 
 
 def value_problems(row: Mapping[str, Any]) -> list[str]:

@@ -1460,6 +1460,24 @@ class Store:
                  ORDER BY id"""
         return [int(r[0]) for r in self.conn.execute(sql)]
 
+    # What a version says of the fact itself (not of its metric's or source's names, which a
+    # rename changes without a version): check.history_problems holds each fact to its last version.
+    VERSIONED_FIELDS = (
+        *("value", "low", "high", "qualifier", "display", "date", "date_precision"),
+        *("published", "url", "quote", "note", "tags"),
+    )
+
+    def last_versions(self) -> Iterator[sqlite3.Row]:
+        """Each fact with a stored history: its id, VERSIONED_FIELDS and removed_at, and its last
+        version's change and data."""
+        columns = ", ".join(f"f.{c}" for c in self.VERSIONED_FIELDS)
+        yield from self.conn.execute(
+            f"""SELECT f.id, {columns}, f.removed_at, v.change, v.data
+                FROM facts f JOIN fact_versions v ON v.fact_id = f.id
+                WHERE v.version = (SELECT max(x.version) FROM fact_versions x WHERE x.fact_id = f.id)
+                ORDER BY f.id"""
+        )
+
     def stored_facts(self) -> Iterator[dict[str, Any]]:
         """Every fact row as stored, with the storage type of its numbers."""
         for row in self.conn.execute(
