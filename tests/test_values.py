@@ -127,3 +127,66 @@ def test_garbage_never_crashes(text: str) -> None:
 @pytest.mark.parametrize(("n", "text"), [(1400, "1,400"), (1400.0, "1,400"), (2.5, "2.5"), (-211, "-211"), (0, "0")])
 def test_format_number(n: float, text: str) -> None:
     assert format_number(n) == text
+
+
+# --- a point before three digits: 1,400 in the European sources users read, 1.4 in English ones
+
+POINTS = [
+    # written, read as (None: refused)
+    ("1.400", None),
+    ("12.500", None),
+    ("1.189", None),
+    ("999.999", None),
+    ("1.000", None),
+    ("-1.400", None),
+    ("\u22121.400", None),
+    ("nearly 1.400", None),
+    ("~1.400", None),
+    ("1.400+", None),
+    ("1.400-1.500", None),
+    ("1.400 to 1.500", None),
+    ("between 1.400 and 2,000", None),
+    ("1.400.000", None),  # points grouping thousands, never a decimal
+    ("0.125", 0.125),  # a thousands group never starts with 0
+    ("0.400", 0.4),
+    ("2.5", 2.5),
+    ("1.25", 1.25),
+    ("1.4", 1.4),
+    ("1.4000", 1.4),  # four digits after the point: only a decimal
+    ("1234.567", 1234.567),  # four before it: European writing would be 1.234.567
+    ("1,400.500", 1400.5),  # a comma groups thousands: the point is a decimal
+    ("1.400k", 1400),  # with a multiplier the point is a decimal (1.125 million)
+    ("1.125 million", 1125000),
+    ("3.900 thousand", 3900),
+]
+
+
+@pytest.mark.parametrize(("written", "value"), POINTS)
+def test_a_point_before_three_digits(written: str, value: float | None) -> None:
+    if value is None:
+        with pytest.raises(BadInput) as e:
+            parse_value(written)
+        assert "thousands" in e.value.message and "e.g." in e.value.message
+    else:
+        assert parse_value(written).value == value
+
+
+@given(st.integers(1, 999), st.integers(0, 999), st.sampled_from(["", "-", "nearly ", "about ", "over "]))
+def test_one_to_three_digits_a_point_and_three_more_are_refused_saying_both_ways(
+    head: int, tail: int, before: str
+) -> None:
+    written = f"{before}{head}.{tail:03d}"
+    with pytest.raises(BadInput) as e:
+        parse_value(written)
+    sign = "-" if before == "-" else ""
+    assert f"write {sign}{head}{tail:03d} or {sign}{head * 1000 + tail:,}" in e.value.message
+    decimal = e.value.message.split(" for thousands, ")[1].split(" for a decimal")[0]
+    assert parse_value(decimal).value == float(f"{sign}{head}.{tail:03d}")  # the decimal it offers reads
+
+
+@given(st.integers(0, 999), st.integers(0, 999), st.integers(0, 9))
+def test_other_points_are_decimals(head: int, tail: int, more: int) -> None:
+    assert parse_value(f"0.{tail:03d}").value == float(f"0.{tail:03d}")
+    assert parse_value(f"{head}.{tail:03d}{more}").value == float(f"{head}.{tail:03d}{more}")
+    assert parse_value(f"{head + 1000}.{tail:03d}").value == float(f"{head + 1000}.{tail:03d}")
+    assert parse_value(f"{head}.{tail // 10:02d}").value == float(f"{head}.{tail // 10:02d}")

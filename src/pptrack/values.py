@@ -201,15 +201,16 @@ def parse_value(text: str) -> Interval:
     return common if common is not None else parse_written(text)
 
 
-def parse_written(text: str) -> Interval:
-    """`parse_value` through the whole grammar, common shapes included."""
+def parse_written(text: str, *, decimal_points: bool = False) -> Interval:
+    """`parse_value` through the whole grammar, common shapes included. `decimal_points` reads
+    `1.400` as 1.4, as pptrack did before it refused it (io: an older export's display)."""
     if not isinstance(text, str) or len(text) > 200:
         raise BadInput(f"cannot read value: too long; {ACCEPTED}")
     s = re.sub(_SPACES, " ", text).strip().lower().replace("\u2212", "-")
     if not s:
         raise BadInput(f"the value is empty; {ACCEPTED}")
     try:
-        return _parse(s)
+        return _parse(s, decimal_points)
     except _Unreadable as e:
         shown = text if len(text) <= 60 else text[:57] + "..."
         reason = f" ({e})" if str(e) else ""
@@ -220,8 +221,8 @@ class _Unreadable(Exception):
     pass
 
 
-def _parse(s: str) -> Interval:
-    rng = _parse_range(s)
+def _parse(s: str, decimal_points: bool = False) -> Interval:
+    rng = _parse_range(s, decimal_points)
     if rng is not None:
         return rng
     qualifier = "exact"
@@ -237,11 +238,11 @@ def _parse(s: str) -> Interval:
                 break
     if not s:
         raise _Unreadable("a qualifier needs a number")
-    n, unit = parse_number(s)
+    n, unit = parse_number(s, decimal_points)
     return _interval(n, unit, qualifier)
 
 
-def _parse_range(s: str) -> Interval | None:
+def _parse_range(s: str, decimal_points: bool = False) -> Interval | None:
     between = re.fullmatch(r"between (.+?) (?:and|to|-|–|—) (.+)", s)
     m = (
         between
@@ -252,10 +253,10 @@ def _parse_range(s: str) -> Interval | None:
     if m is None:
         return None
     try:
-        a, _ = parse_number(m.group(1).strip())
-        b, _ = parse_number(m.group(2).strip())
-    except _Unreadable:
-        if between:
+        a, _ = parse_number(m.group(1).strip(), decimal_points)
+        b, _ = parse_number(m.group(2).strip(), decimal_points)
+    except _Unreadable as e:
+        if between or str(e):  # a number written wrong ("1.400 to 1.500"): say how
             raise
         return None  # "up to 50", "-5": not a range
     if a > b:
@@ -284,10 +285,18 @@ def _interval(n: Decimal, u: Decimal, qualifier: str) -> Interval:
     return Interval(_out(n), _out(low), _out(high), qualifier)
 
 
-def parse_number(s: str) -> tuple[Decimal, Decimal]:
+# A point with three digits after it and one to three before (not starting with 0): a thousands
+# separator in the European sources pptrack's users read (1.400 is 1400 in Polish, German,
+# Belarusian), a decimal point in English ones. With a multiplier (1.125 million) it is a decimal.
+_POINT_GROUPS = r"(-?)([1-9]\d{0,2})((?:\.\d{3})+)"
+
+
+def parse_number(s: str, decimal_points: bool = False) -> tuple[Decimal, Decimal]:
     """A bare number (numerals or words) and its rounding unit."""
     from decimal import Decimal
 
+    if "." in s and not decimal_points:
+        _refuse_point_groups(s)
     m = re.fullmatch(_NUMERAL, s)
     if m is not None:
         digits = m.group("int").replace(",", "").replace(" ", "")
@@ -305,6 +314,26 @@ def parse_number(s: str) -> tuple[Decimal, Decimal]:
     if abs(n) >= _MAX:
         raise _Unreadable("the number is too large")
     return n, rounding_unit(n)
+
+
+def _refuse_point_groups(s: str) -> None:
+    """Refuse `1.400` (1400 or 1.4?) and `1.400.000`, saying how to write either reading."""
+    m = re.fullmatch(_POINT_GROUPS, s)
+    if m is None:
+        return
+    sign, head, groups = m.groups()
+    thousands = sign + head + groups.replace(".", "")
+    grouped = f"{sign}{int(head + groups.replace('.', '')):,}"
+    if groups.count(".") > 1:
+        raise _Unreadable(f"a point does not separate thousands: write {thousands} or {grouped}")
+    decimals = groups[1:].rstrip("0")
+    decimal = f"{sign}{head}.{decimals}" if decimals and len(decimals) < 3 else f"{sign}{head}{groups}0"
+    if not decimals:
+        decimal = sign + head
+    raise _Unreadable(
+        f"a point before three digits may separate thousands or decimals: write {thousands} or {grouped}"
+        f" for thousands, {decimal} for a decimal"
+    )
 
 
 def rounding_unit(n: Decimal) -> Decimal:
