@@ -278,6 +278,8 @@ REFUSED_VALUES = [
     ("1.400", "write 1400 or 1,400 for thousands, 1.4 for a decimal"),
     ("about 1.189", "write 1189 or 1,189 for thousands, 1.1890 for a decimal"),
     ("1.400.000", "a point does not separate thousands: write 1400000 or 1,400,000"),
+    ("-fifty", "a minus sign goes with digits: write -50"),
+    ("over -fifty", "a minus sign goes with digits: write -50"),
 ]
 
 

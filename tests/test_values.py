@@ -190,3 +190,92 @@ def test_other_points_are_decimals(head: int, tail: int, more: int) -> None:
     assert parse_value(f"{head}.{tail:03d}{more}").value == float(f"{head}.{tail:03d}{more}")
     assert parse_value(f"{head + 1000}.{tail:03d}").value == float(f"{head + 1000}.{tail:03d}")
     assert parse_value(f"{head}.{tail // 10:02d}").value == float(f"{head}.{tail // 10:02d}")
+
+
+# --- number words: a minus sign goes with digits -----------------------------------------------
+
+WORDS = [
+    # written, read as, or the reason it is refused
+    ("five", 5),
+    ("fifty-two", 52),
+    ("fifty two", 52),
+    ("a hundred", 100),
+    ("one hundred and five", 105),
+    ("two thousand and five", 2005),
+    ("one thousand five hundred and two", 1502),
+    ("fifty-two thousand", 52000),
+    ("nine hundred ninety-nine thousand nine hundred and ninety-nine", 999999),
+    ("nearly fifty", 50),
+    ("about fifty-two", 52),
+    ("at least eight", 8),
+    ("fifty-two or more", 52),
+    ("between fifty and sixty", 55),
+    ("zero", 0),
+    ("-fifty", "a minus sign goes with digits: write -50"),
+    ("\u2212fifty", "a minus sign goes with digits: write -50"),
+    ("- fifty", "a minus sign goes with digits: write -50"),
+    ("over -fifty", "a minus sign goes with digits: write -50"),
+    ("-fifty-two thousand", "a minus sign goes with digits: write -52,000"),
+    ("-a hundred", "a minus sign goes with digits: write -100"),
+    ("between -fifty and 5", "a minus sign goes with digits: write -50"),
+    ("about -five", "a minus sign goes with digits: write -5"),
+]
+
+
+@pytest.mark.parametrize(("written", "read"), WORDS)
+def test_number_words(written: str, read: int | str) -> None:
+    if isinstance(read, int):
+        assert parse_value(written).value == read
+    else:
+        with pytest.raises(BadInput) as e:
+            parse_value(written)
+        assert f"({read}" in e.value.message and "e.g." in e.value.message
+
+
+ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def in_words(n: int, hyphen: bool = True, and_: bool = True) -> list[str]:
+    """0 <= n < 10**6 in words, one word (or hyphened tens and units) an item."""
+
+    def under_100(x: int) -> list[str]:
+        if x < 10:
+            return [ONES[x]]
+        if x < 20:
+            return [TEENS[x - 10]]
+        if x % 10 == 0:
+            return [TENS[x // 10]]
+        return [f"{TENS[x // 10]}-{ONES[x % 10]}"] if hyphen else [TENS[x // 10], ONES[x % 10]]
+
+    def under_1000(x: int) -> list[str]:
+        hundreds, rest = divmod(x, 100)
+        out = [ONES[hundreds], "hundred"] if hundreds else []
+        if rest:
+            out += (["and"] if hundreds and and_ else []) + under_100(rest)
+        return out
+
+    if n == 0:
+        return ["zero"]
+    thousands, rest = divmod(n, 1000)
+    out = [*under_1000(thousands), "thousand"] if thousands else []
+    if rest:
+        out += (["and"] if thousands and rest < 100 and and_ else []) + under_1000(rest)
+    return out
+
+
+NUMBER = st.integers(0, 999_999)
+
+
+@given(NUMBER, st.booleans(), st.booleans(), st.sampled_from(["", "nearly ", "over ", "about ", "at least "]))
+def test_numbers_in_words_read_back(n: int, hyphen: bool, and_: bool, qualifier: str) -> None:
+    assert parse_value(qualifier + " ".join(in_words(n, hyphen, and_))).value == n
+
+
+@given(st.integers(1, 999_999), st.sampled_from(["-", "\u2212", "- "]), st.sampled_from(["", "over ", "about "]))
+def test_a_minus_before_number_words_is_refused_saying_what_to_write(n: int, minus: str, qualifier: str) -> None:
+    with pytest.raises(BadInput) as e:
+        parse_value(qualifier + minus + " ".join(in_words(n)))
+    assert f"(a minus sign goes with digits: write -{n:,})" in e.value.message
+    assert parse_value(qualifier + f"-{n:,}").value == -n  # what it says to write reads

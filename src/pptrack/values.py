@@ -353,6 +353,9 @@ def _parse_words(s: str) -> Decimal:
     words = [w for w in re.split(r"[\s-]+", s) if w and w != "and"]
     if not words or any(w not in NUMBER_WORDS and w != "a" for w in words):
         raise _Unreadable("")
+    if s[0] == "-":  # "-fifty": a minus sign goes with digits, where it cannot be a stray dash
+        n = _parse_words(s[1:].strip())
+        raise _Unreadable(f"a minus sign goes with digits: write {-n:,}")
     total = 0
     current = 0
     last = ""  # the class of the previous word, to refuse "five five" or "twenty thirty"
