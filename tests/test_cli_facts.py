@@ -280,6 +280,10 @@ REFUSED_VALUES = [
     ("1.400.000", "a point does not separate thousands: write 1400000 or 1,400,000"),
     ("-fifty", "a minus sign goes with digits: write -50"),
     ("over -fifty", "a minus sign goes with digits: write -50"),
+    ("five-", "a hyphen only joins tens and units, as in fifty-two"),
+    ("fifty - two", "a hyphen only joins tens and units, as in fifty-two"),
+    ("one hundred and", "'and' only comes after hundred or thousand, before what follows, as in one hundred and five"),
+    ("five hundred and and two", "'and' only comes after hundred or thousand"),
 ]
 
 

@@ -192,7 +192,7 @@ def test_other_points_are_decimals(head: int, tail: int, more: int) -> None:
     assert parse_value(f"{head}.{tail // 10:02d}").value == float(f"{head}.{tail // 10:02d}")
 
 
-# --- number words: a minus sign goes with digits -----------------------------------------------
+# --- number words: a minus sign, hyphens and 'and' where a person writes them ---------------
 
 WORDS = [
     # written, read as, or the reason it is refused
@@ -218,7 +218,23 @@ WORDS = [
     ("-fifty-two thousand", "a minus sign goes with digits: write -52,000"),
     ("-a hundred", "a minus sign goes with digits: write -100"),
     ("between -fifty and 5", "a minus sign goes with digits: write -50"),
+    ("five-", "a hyphen only joins tens and units"),
+    ("twenty-", "a hyphen only joins tens and units"),
+    ("fifty-two-", "a hyphen only joins tens and units"),
+    ("fifty--two", "a hyphen only joins tens and units"),
+    ("fifty - two", "a hyphen only joins tens and units"),
+    ("five-hundred", "a hyphen only joins tens and units"),
+    ("twenty-zero", "a hyphen only joins tens and units"),
+    ("forty-fifty", "a hyphen only joins tens and units"),
     ("about -five", "a minus sign goes with digits: write -5"),
+    ("one hundred and", "'and' only comes after hundred or thousand"),
+    ("and five", "'and' only comes after hundred or thousand"),
+    ("five and", "'and' only comes after hundred or thousand"),
+    ("fifty and two", "'and' only comes after hundred or thousand"),
+    ("five hundred and and two", "'and' only comes after hundred or thousand"),
+    ("one hundred and thousand", "'and' only comes after hundred or thousand"),
+    ("fifty zero", "zero stands alone"),
+    ("zero five", "zero stands alone"),
 ]
 
 
@@ -279,3 +295,26 @@ def test_a_minus_before_number_words_is_refused_saying_what_to_write(n: int, min
         parse_value(qualifier + minus + " ".join(in_words(n)))
     assert f"(a minus sign goes with digits: write -{n:,})" in e.value.message
     assert parse_value(qualifier + f"-{n:,}").value == -n  # what it says to write reads
+
+
+@given(NUMBER, st.data())
+def test_a_stray_hyphen_or_and_is_refused(n: int, data: st.DataObject) -> None:
+    words = in_words(n, hyphen=data.draw(st.booleans()))
+    i = data.draw(st.integers(0, len(words) - 1))
+    joined = [w for w in words if "-" in w]
+    breaks = [
+        words[:i] + [words[i] + "-"] + words[i + 1 :],  # a hyphen joining nothing after it
+        words[:i] + ["-"] + words[i:],  # one standing alone (before all: a minus sign)
+        [*words, "and"],  # 'and' before nothing
+        ["and", *words],  # 'and' after nothing
+        *(  # 'and' after a word that is not hundred or thousand, or after another 'and'
+            [words[: i + 1] + ["and"] + words[i + 1 :]]
+            if words[i] not in ("hundred", "thousand") or words[i + 1 : i + 2] == ["and"]
+            else []
+        ),
+        *([[w.replace("-", "--") if w == joined[0] else w for w in words]] if joined else []),  # fifty--two
+    ]
+    written = " ".join(data.draw(st.sampled_from(breaks)))
+    with pytest.raises(BadInput) as e:
+        parse_value(written)
+    assert any(why in e.value.message for why in ("(a hyphen", "('and'", "(zero", "(a minus sign")), written

@@ -127,6 +127,7 @@ _TENS = {
     "eighty": 80,
     "ninety": 90,
 }
+_BELOW_100 = frozenset(_ONES) | frozenset(_TEENS) | frozenset(_TENS)
 NUMBER_WORDS = frozenset(_ONES) | frozenset(_TEENS) | frozenset(_TENS) | {"hundred", "thousand"}
 # The same phrase tables, for finding written values inside running text (pptrack.extract).
 QUALIFIER_PREFIXES: tuple[tuple[str, str], ...] = tuple(_PREFIXES)
@@ -347,20 +348,40 @@ def rounding_unit(n: Decimal) -> Decimal:
     return Decimal(1).scaleb(exponent)
 
 
+_HYPHEN = "a hyphen only joins tens and units, as in fifty-two"
+_AND = "'and' only comes after hundred or thousand, before what follows, as in one hundred and five"
+
+
 def _parse_words(s: str) -> Decimal:
+    """Number words: `five`, `fifty-two`, `a hundred`, `two thousand three hundred and five`."""
     from decimal import Decimal
 
-    words = [w for w in re.split(r"[\s-]+", s) if w and w != "and"]
-    if not words or any(w not in NUMBER_WORDS and w != "a" for w in words):
-        raise _Unreadable("")
+    pieces = [w for w in re.split(r"[\s-]+", s) if w]
+    if not pieces or any(w not in NUMBER_WORDS and w not in ("a", "and") for w in pieces):
+        raise _Unreadable("")  # not number words at all
     if s[0] == "-":  # "-fifty": a minus sign goes with digits, where it cannot be a stray dash
         n = _parse_words(s[1:].strip())
         raise _Unreadable(f"a minus sign goes with digits: write {-n:,}")
+    words: list[str] = []
+    for token in s.split(" "):
+        if "-" in token:
+            tens, _, units = token.partition("-")
+            if tens not in _TENS or units not in _ONES or units == "zero":
+                raise _Unreadable(_HYPHEN)
+            words += (tens, units)
+        else:
+            words.append(token)
+    if "zero" in words and len(words) > 1:
+        raise _Unreadable("zero stands alone")
     total = 0
     current = 0
     last = ""  # the class of the previous word, to refuse "five five" or "twenty thirty"
     for i, w in enumerate(words):
-        if w == "a":
+        if w == "and":
+            if last not in ("hundred", "thousand") or i + 1 == len(words) or words[i + 1] not in _BELOW_100:
+                raise _Unreadable(_AND)
+            last = "and"
+        elif w == "a":
             if i + 1 >= len(words) or words[i + 1] not in ("hundred", "thousand") or last:
                 raise _Unreadable("")
             current, last = 1, "ones"
@@ -385,11 +406,9 @@ def _parse_words(s: str) -> Decimal:
             current *= 100
             last = "hundred"
         else:  # thousand
-            if not last or last == "thousand" or total:
+            if last in ("", "thousand") or total:
                 raise _Unreadable("")
-            total, current, last = current * 1000, 0, ""
-    if last == "" and total == 0:
-        raise _Unreadable("")
+            total, current, last = current * 1000, 0, "thousand"
     return Decimal(total + current)
 
 
