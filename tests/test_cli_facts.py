@@ -301,3 +301,26 @@ def test_add_and_import_refuse_a_value_alike(run: Run, db_path: Path, tmp_path: 
     assert f"line 3, column value: cannot read value {value!r} (" in result.stderr and reason in result.stderr
     assert result.stderr.count("\n") == 1
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("date", ["2025-8", "2025/08", "08/2025", "8.2025"])
+def test_a_month_written_in_numbers_is_read_alike_by_add_and_import(
+    run: Run, run_json, tmp_path: Path, date: str
+) -> None:
+    fact = add(run, "pp", "5", date, "S")
+    assert (fact["date"], fact["date_precision"]) == ("2025-08", "month")
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"metric,value,date,source\npp,6,{date},S\n", encoding="utf-8")
+    assert run("import", str(rows)).exit_code == 0
+    assert [(f["value"], f["date"], f["date_precision"]) for f in run_json("list")] == [
+        (6, "2025-08", "month"),
+        (5, "2025-08", "month"),
+    ]
+
+
+def test_a_number_beside_the_year_that_is_no_month_is_refused_saying_so(run: Run, db_path: Path) -> None:
+    result = run("add", "pp", "5", "--date", "13/2025", "--source", "S")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: cannot read date '13/2025' (13 is not a month; a month with its year")
+    assert "write e.g. 2024-05-21, 2025-08" in result.stderr and result.stderr.count("\n") == 1
+    assert not db_path.exists()
