@@ -68,6 +68,23 @@ def test_edits_removals_and_merges_stay_sound(run: Run, filled: Path) -> None:
     assert run("check").exit_code == 0
 
 
+def test_a_display_an_older_pptrack_read_with_a_decimal_point_checks_clean(run: Run, db_path: Path) -> None:
+    # `1.400` is refused now (1400 or 1.4?); an older pptrack stored it as 1.4, which its value says
+    add(run, "pp", "1.4", "2021", "X")
+    add(run, "pp", "1.4", "2022", "X")
+    tamper(db_path, "UPDATE facts SET display = '1.400'", "UPDATE facts SET value = 1400, low = 1400 WHERE id = 2")
+    tamper(db_path, "UPDATE facts SET high = 1400 WHERE id = 2")
+    assert problems(run) == [
+        {
+            "check": "value",
+            "table": "facts",
+            "id": 2,
+            "problem": "the value as written, '1.400', reads as exact [1.4, 1.4] but is stored as exact [1,400, 1,400]"
+            " with value 1,400",
+        }
+    ]
+
+
 def test_a_database_that_does_not_exist_yet(run: Run, db_path: Path) -> None:
     result = run("check")
     assert result.exit_code == 0 and result.stderr == "no problems found\n"

@@ -105,6 +105,8 @@ def test_sources_match_ignoring_case_accents_punctuation(run: Run, run_json) -> 
     [
         (["add", "pp", "nan", "--date", "2021", "--source", "X"], 2, "cannot read value 'nan'"),
         (["add", "pp", "1,5", "--date", "2021", "--source", "X"], 2, "comma separates thousands"),
+        (["add", "pp", "1.400", "--date", "2021", "--source", "X"], 2, "write 1400 or 1,400 for thousands, 1.4 for"),
+        (["add", "pp", "nearly 12.500", "--date", "2021", "--source", "X"], 2, "12500 or 12,500 for thousands"),
         (["add", "pp", "5", "--date", "03/04/2025", "--source", "X"], 2, "--dayfirst or --monthfirst"),
         (["add", "pp", "5", "--date", "7H2UWUUU", "--source", "X"], 2, "cannot read date"),
         (["add", "pp", "5", "--source", "X"], 2, "Missing option '--date'"),
@@ -276,3 +278,56 @@ def test_on_a_narrow_terminal_tags_fold_before_a_metric_slug_is_cut(run: Run, mo
     assert "political-prisoners-died-in-custody" in out
     assert max(len(line) for line in out.splitlines()) <= 90
     assert all(piece in out for piece in ("belarus", "viasna", "deaths-in", "custody"))  # folded, nothing lost
+
+
+# Values `add` refuses, and the reason it gives; `import` refuses them the same way.
+REFUSED_VALUES = [
+    ("1.400", "write 1400 or 1,400 for thousands, 1.4 for a decimal"),
+    ("about 1.189", "write 1189 or 1,189 for thousands, 1.1890 for a decimal"),
+    ("1.400.000", "a point does not separate thousands: write 1400000 or 1,400,000"),
+    ("-fifty", "a minus sign goes with digits: write -50"),
+    ("over -fifty", "a minus sign goes with digits: write -50"),
+    ("five-", "a hyphen only joins tens and units, as in fifty-two"),
+    ("fifty - two", "a hyphen only joins tens and units, as in fifty-two"),
+    ("one hundred and", "'and' only comes after hundred or thousand, before what follows, as in one hundred and five"),
+    ("five hundred and and two", "'and' only comes after hundred or thousand"),
+]
+
+
+@pytest.mark.parametrize(("value", "reason"), REFUSED_VALUES)
+def test_add_and_import_refuse_a_value_alike(run: Run, db_path: Path, tmp_path: Path, value: str, reason: str) -> None:
+    result = run("add", "pp", "--date", "2021", "--source", "S", "--format", "json", "--", value)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"error: cannot read value {value!r} (") and reason in result.stderr
+    assert result.stderr.count("\n") == 1 and "); write a number" in result.stderr and "e.g." in result.stderr
+    assert not db_path.exists()
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f'metric,value,date,source\npp,5,2021,S\npp,"{value}",2021,S\n', encoding="utf-8")
+    result = run("import", str(rows))
+    assert result.exit_code == 2
+    assert f"line 3, column value: cannot read value {value!r} (" in result.stderr and reason in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize("date", ["2025-8", "2025/08", "08/2025", "8.2025"])
+def test_a_month_written_in_numbers_is_read_alike_by_add_and_import(
+    run: Run, run_json, tmp_path: Path, date: str
+) -> None:
+    fact = add(run, "pp", "5", date, "S")
+    assert (fact["date"], fact["date_precision"]) == ("2025-08", "month")
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"metric,value,date,source\npp,6,{date},S\n", encoding="utf-8")
+    assert run("import", str(rows)).exit_code == 0
+    assert [(f["value"], f["date"], f["date_precision"]) for f in run_json("list")] == [
+        (6, "2025-08", "month"),
+        (5, "2025-08", "month"),
+    ]
+
+
+def test_a_number_beside_the_year_that_is_no_month_is_refused_saying_so(run: Run, db_path: Path) -> None:
+    result = run("add", "pp", "5", "--date", "13/2025", "--source", "S")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: cannot read date '13/2025' (13 is not a month; a month with its year")
+    assert "write e.g. 2024-05-21, 2025-08" in result.stderr and result.stderr.count("\n") == 1
+    assert not db_path.exists()

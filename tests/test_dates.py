@@ -97,3 +97,53 @@ def test_garbage_never_crashes_nor_guesses_today(text: str) -> None:
         return
     if d.start == TODAY:
         assert text.strip().lower() in ("today", TODAY.isoformat()) or "2026" in text
+
+
+# A year and one number: only a month makes them a date, read at month precision; written
+# otherwise the reason says how to write a month, never that "a day needs its month".
+MONTH_YEAR = [
+    ("2025-8", "2025-08"),
+    ("2025/08", "2025-08"),
+    ("2025/8", "2025-08"),
+    ("2025.08", "2025-08"),
+    ("08/2025", "2025-08"),
+    ("8/2025", "2025-08"),
+    ("08.2025", "2025-08"),
+    ("8-2025", "2025-08"),
+    ("12/2025", "2025-12"),
+    ("1/2025", "2025-01"),
+    ("13/2025", "(13 is not a month; a month with its year is written e.g. 2025-08)"),
+    ("2025/13", "(13 is not a month; a month with its year is written e.g. 2025-08)"),
+    ("00/2025", "(0 is not a month; a month with its year is written e.g. 2025-08)"),
+    ("2025 8", "(a month with its year is written e.g. 2025-08)"),
+    ("8 2025", "(a month with its year is written e.g. 2025-08)"),
+    ("8th 2025", "(a day needs its month)"),
+    ("21 2025", "(a day needs its month)"),
+]
+
+
+@pytest.mark.parametrize(("written", "read"), MONTH_YEAR)
+def test_a_month_and_its_year_in_numbers(written: str, read: str) -> None:
+    if read.startswith("("):
+        with pytest.raises(BadInput) as e:
+            parse_date(written, today=TODAY)
+        assert f"cannot read date {written!r} {read}; write e.g." in e.value.message
+    else:
+        d = parse_date(written, today=TODAY)
+        assert (d.iso, d.precision) == (read, "month")
+        assert d == parse_date(read)  # the same span as the ISO form
+
+
+@given(st.integers(1000, 9999), st.integers(1, 12), st.sampled_from(["-", "/", "."]), st.booleans(), st.booleans())
+def test_a_month_and_its_year_read_either_way_round(year: int, month: int, sep: str, pad: bool, first: bool) -> None:
+    m = f"{month:02d}" if pad else str(month)
+    d = parse_date(f"{year}{sep}{m}" if first else f"{m}{sep}{year}")
+    assert d == parse_date(f"{year}-{month:02d}") and d.precision == "month"
+
+
+@given(st.integers(1000, 9999), st.integers(13, 99) | st.just(0), st.sampled_from(["-", "/", "."]), st.booleans())
+def test_a_number_that_is_no_month_is_refused_saying_so(year: int, number: int, sep: str, first: bool) -> None:
+    written = f"{year}{sep}{number}" if first else f"{number}{sep}{year}"
+    with pytest.raises(BadInput) as e:
+        parse_date(written)
+    assert "a day needs its month" not in e.value.message and "e.g." in e.value.message

@@ -4,7 +4,9 @@ odd text included; a colleague's export merges; the same facts give the same byt
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,40 @@ def test_a_newer_version_updates_an_older_copy(run: Run, tmp_path: Path, db_path
     assert "0 fact(s); 1 already present; 0 updated" in run("import", str(old), "--db", copy).stderr
     assert state(run, copy)[0]["display"] == "nearly 900"
     assert run("check", "--db", copy).exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_value_with_three_decimals_round_trips(run: Run, tmp_path: Path, db_path: Path, fmt: str) -> None:
+    # a range's midpoint written with three decimals in the value column: read as a number there
+    fact = add(run, "pp", "1-1.25", "2021", "X")
+    assert (fact["value"], fact["display"]) == (1.125, "1-1.25")
+    add(run, "pp", "about 0.125", "2022", "X")
+    copy = roundtrip(run, str(db_path), fmt, tmp_path)
+    assert state(run, copy) == state(run, str(db_path))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_display_an_older_pptrack_read_with_a_decimal_point_round_trips(
+    run: Run, tmp_path: Path, db_path: Path, fmt: str
+) -> None:
+    # Before `1.400` was refused as ambiguous, pptrack stored it as 1.4: such a database's
+    # export imports as it was stored, its `value` column saying how the display was read.
+    add(run, "pp", "1.4", "2021", "X")
+    add(run, "pp", "about 1.1250", "2022", "X")  # 1.125, from 1.1245 to 1.1255
+    with closing(sqlite3.connect(db_path)) as db, db:
+        db.execute("UPDATE facts SET display = '1.400' WHERE id = 1")
+        db.execute("UPDATE facts SET display = 'about 1.125' WHERE id = 2")
+    before = state(run, str(db_path))
+    assert [(f["display"], f["value"], f["low"], f["high"]) for f in before] == [
+        ("1.400", 1.4, 1.4, 1.4),
+        ("about 1.125", 1.125, 1.1245, 1.1255),
+    ]
+    copy = roundtrip(run, str(db_path), fmt, tmp_path)
+    assert state(run, copy) == before
+    # the value column settles only the reading the display had: 1.4, not 1400
+    export = tmp_path / f"export.{fmt}"
+    text = export.read_text(encoding="utf-8")
+    export.write_text(text.replace("1.4,", "1400,").replace('"value": 1.4,', '"value": 1400,'), encoding="utf-8")
+    result = run("import", str(export), "--db", str(tmp_path / "other.db"))
+    assert result.exit_code == 2 and "cannot read value '1.400' (a point before three digits" in result.stderr
+    assert not (tmp_path / "other.db").exists()

@@ -12,7 +12,7 @@ from .dates import from_stored, precision_rank
 from .errors import BadInput
 from .models import QUALIFIERS
 from .store import DB_ERRORS, Store
-from .values import format_number, parse_value
+from .values import format_number, parse_value, parse_written
 
 NUMBER_TYPES = ("integer", "real")
 
@@ -122,7 +122,10 @@ def value_problems(row: Mapping[str, Any]) -> list[str]:
     try:
         written = parse_value(display)
     except BadInput:
-        return [f"the value as written, {display!r}, cannot be read"]
+        try:  # as an older pptrack read it (`1.400` as 1.4): the stored value says if it was
+            written = parse_written(display, decimal_points=True)
+        except BadInput:
+            return [f"the value as written, {display!r}, cannot be read"]
     if written.qualifier != qualifier or not all(
         _same(a, b) for a, b in ((written.value, value), (written.low, low), (written.high, high))
     ):

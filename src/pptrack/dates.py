@@ -16,6 +16,8 @@ _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # Compiled on first use (re caches them): most dates are ISO.
 _NUMERIC = r"(\d{1,2})([./-])(\d{1,2})\2(\d+)"
 _YEAR_FIRST = r"(\d{4})([./])(\d{1,2})\2(\d{1,2})"
+# A year and one number: only a month makes them a date (2025-8, 2025/08, 08/2025, 08.2025)
+_MONTH_YEAR = r"(\d{4})[./-](\d{1,2})|(\d{1,2})[./-](\d{4})"
 _TOKEN = r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[,/-]"
 _FILLERS = {"of", "the", ",", "-", "/"}
 
@@ -56,6 +58,12 @@ def _parse(s: str, dayfirst: bool | None, today: date) -> FactDate:
     m = re.fullmatch(_NUMERIC, s)
     if m:
         return _numeric(int(m.group(1)), int(m.group(3)), m.group(4), dayfirst)
+    m = re.fullmatch(_MONTH_YEAR, s)
+    if m:
+        year, month = (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(4)), int(m.group(3)))
+        if not 1 <= month <= 12:
+            raise _Unreadable(f"{month} is not a month; a month with its year is written e.g. {year:04d}-08")
+        return make_date(year, month)
     return _words(s)
 
 
@@ -132,6 +140,8 @@ def _words(s: str) -> FactDate:
             raise _Unreadable("the year is missing, or written with two digits: write it in full")
         raise _Unreadable("the year is missing")
     if days and not months:
+        if days[0] in tokens and 1 <= int(days[0]) <= 12:  # "2025 8": a bare number, not "8th"
+            raise _Unreadable(f"a month with its year is written e.g. {years[0]}-{int(days[0]):02d}")
         raise _Unreadable("a day needs its month")
     if not months:
         raise _Unreadable("")

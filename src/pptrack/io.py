@@ -30,7 +30,7 @@ from .render import FORMULA_START
 from .service import now, read_tags, resolve_metric, resolve_source
 from .store import Store
 from .values import ACCEPTED as VALUE_ACCEPTED
-from .values import parse_value
+from .values import parse_value, parse_written
 
 _T = TypeVar("_T")
 REQUIRED = ("metric", "value", "date", "source")
@@ -374,6 +374,7 @@ class _Importer:
         self.rows = 0
         # Each reading, by what was written: ids, or the reason it cannot be read.
         self.values: dict[str, tuple[int, int] | str] = {}  # -> (value id, interval id)
+        self.older_values: dict[str, tuple[int, int]] = {}  # displays read as stored (displayed_value)
         self.value_count = 0
         # Each distinct interval and date gets one id, so that identical rows can be found
         # by their ids alone; past _MEMO intervals they are found by content (slower).
@@ -487,24 +488,50 @@ class _Importer:
         except BadInput as e:
             got: tuple[int, int] | str = _short(e.message)
         else:
-            self.value_count = value_id = self.value_count + 1
-            interval_id = self.interval_ids.get(interval, 0)  # (value, low, high, qualifier): 1 == 1.0
-            if not interval_id and self.exact_ids:
-                if len(self.interval_ids) >= _MEMO:
-                    self.exact_ids = False
-                    self.interval_ids.clear()
-                    # A value read again from now on gets no interval id: rows are no longer
-                    # told apart by ids, so any two may be alike (found by content).
-                    self.lose_keys()
-                else:
-                    interval_id = self.interval_ids[interval] = len(self.interval_ids) + 1
-            got = (value_id, interval_id)
-            # (id, value, low, high, qualifier, display): the display with its spaces made single
-            self.staged_values.append((value_id, *interval, " ".join(written.split())))
+            got = self.stage_value(written, interval)
         if len(self.values) >= _MEMO:  # a file of ever new values: memory stays flat
             self.values.clear()
         self.values[written] = got
         return got
+
+    def stage_value(self, written: str, interval: Interval) -> tuple[int, int]:
+        """Stage a value read from `written`: (value id, interval id)."""
+        self.value_count = value_id = self.value_count + 1
+        interval_id = self.interval_ids.get(interval, 0)  # (value, low, high, qualifier): 1 == 1.0
+        if not interval_id and self.exact_ids:
+            if len(self.interval_ids) >= _MEMO:
+                self.exact_ids = False
+                self.interval_ids.clear()
+                # A value read again from now on gets no interval id: rows are no longer
+                # told apart by ids, so any two may be alike (found by content).
+                self.lose_keys()
+            else:
+                interval_id = self.interval_ids[interval] = len(self.interval_ids) + 1
+        # (id, value, low, high, qualifier, display): the display with its spaces made single
+        self.staged_values.append((value_id, *interval, " ".join(written.split())))
+        return value_id, interval_id
+
+    def displayed_value(self, written: str, value: Any) -> tuple[int, int]:
+        """An export's display, with its `value` column, read as `add` reads it. A display
+        that an older pptrack stored and `add` now refuses (`1.400`, then read as 1.4: see
+        values._POINT_GROUPS) is read as it was stored where `value` says so, so that such a
+        database's export imports (SPEC: export then import gives the same facts)."""
+        got = self.values.get(written)
+        if got is None:
+            got = self.read_value(written)
+        if type(got) is str and "." in written and not _blank(value):
+            older = self.older_values.get(written)
+            if older is None:
+                try:
+                    interval = parse_written(written, decimal_points=True)
+                    same = float(str(value).replace(",", "")) == interval.value
+                except (BadInput, ValueError):
+                    same = False
+                if same:
+                    older = self.older_values[written] = self.stage_value(written, interval)
+            if older is not None:
+                return older
+        return self.value(written)
 
     def date(self, written: str) -> tuple[int, str, str]:
         got = self.dates.get(written)
@@ -591,7 +618,10 @@ class _Importer:
         if key not in self.value_checks:
             if len(self.value_checks) >= _MEMO:
                 self.value_checks.clear()
-            interval = parse_value(written)
+            try:
+                interval = parse_value(written)
+            except BadInput:  # a display read as an older pptrack stored it (displayed_value)
+                interval = parse_written(written, decimal_points=True)
             problem = None
             for name, got in zip(("value", "low", "high", "qualifier"), given, strict=True):
                 want = getattr(interval, name)
@@ -677,7 +707,13 @@ class _Importer:
         display = row.get("display")
         value_column = "value" if _blank(display) else "display"
         written = attempt(value_column, lambda: _text(row[value_column]))
-        value_ids = None if written is None else attempt(value_column, lambda: self.value(written))
+        value_ids = (
+            None
+            if written is None
+            else attempt(value_column, lambda: self.value(written))
+            if value_column == "value"
+            else attempt(value_column, lambda: self.displayed_value(written, row.get("value")))
+        )
         if value_ids is not None and value_column == "display":
             attempt("value", lambda: self.check_value(row, written))
         date = attempt("date", lambda: self.date(_text(row["date"])))

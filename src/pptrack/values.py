@@ -127,6 +127,7 @@ _TENS = {
     "eighty": 80,
     "ninety": 90,
 }
+_BELOW_100 = frozenset(_ONES) | frozenset(_TEENS) | frozenset(_TENS)
 NUMBER_WORDS = frozenset(_ONES) | frozenset(_TEENS) | frozenset(_TENS) | {"hundred", "thousand"}
 # The same phrase tables, for finding written values inside running text (pptrack.extract).
 QUALIFIER_PREFIXES: tuple[tuple[str, str], ...] = tuple(_PREFIXES)
@@ -201,15 +202,16 @@ def parse_value(text: str) -> Interval:
     return common if common is not None else parse_written(text)
 
 
-def parse_written(text: str) -> Interval:
-    """`parse_value` through the whole grammar, common shapes included."""
+def parse_written(text: str, *, decimal_points: bool = False) -> Interval:
+    """`parse_value` through the whole grammar, common shapes included. `decimal_points` reads
+    `1.400` as 1.4, as pptrack did before it refused it (io: an older export's display)."""
     if not isinstance(text, str) or len(text) > 200:
         raise BadInput(f"cannot read value: too long; {ACCEPTED}")
     s = re.sub(_SPACES, " ", text).strip().lower().replace("\u2212", "-")
     if not s:
         raise BadInput(f"the value is empty; {ACCEPTED}")
     try:
-        return _parse(s)
+        return _parse(s, decimal_points)
     except _Unreadable as e:
         shown = text if len(text) <= 60 else text[:57] + "..."
         reason = f" ({e})" if str(e) else ""
@@ -220,8 +222,8 @@ class _Unreadable(Exception):
     pass
 
 
-def _parse(s: str) -> Interval:
-    rng = _parse_range(s)
+def _parse(s: str, decimal_points: bool = False) -> Interval:
+    rng = _parse_range(s, decimal_points)
     if rng is not None:
         return rng
     qualifier = "exact"
@@ -237,11 +239,11 @@ def _parse(s: str) -> Interval:
                 break
     if not s:
         raise _Unreadable("a qualifier needs a number")
-    n, unit = parse_number(s)
+    n, unit = parse_number(s, decimal_points)
     return _interval(n, unit, qualifier)
 
 
-def _parse_range(s: str) -> Interval | None:
+def _parse_range(s: str, decimal_points: bool = False) -> Interval | None:
     between = re.fullmatch(r"between (.+?) (?:and|to|-|–|—) (.+)", s)
     m = (
         between
@@ -252,10 +254,10 @@ def _parse_range(s: str) -> Interval | None:
     if m is None:
         return None
     try:
-        a, _ = parse_number(m.group(1).strip())
-        b, _ = parse_number(m.group(2).strip())
-    except _Unreadable:
-        if between:
+        a, _ = parse_number(m.group(1).strip(), decimal_points)
+        b, _ = parse_number(m.group(2).strip(), decimal_points)
+    except _Unreadable as e:
+        if between or str(e):  # a number written wrong ("1.400 to 1.500"): say how
             raise
         return None  # "up to 50", "-5": not a range
     if a > b:
@@ -284,10 +286,18 @@ def _interval(n: Decimal, u: Decimal, qualifier: str) -> Interval:
     return Interval(_out(n), _out(low), _out(high), qualifier)
 
 
-def parse_number(s: str) -> tuple[Decimal, Decimal]:
+# A point with three digits after it and one to three before (not starting with 0): a thousands
+# separator in the European sources pptrack's users read (1.400 is 1400 in Polish, German,
+# Belarusian), a decimal point in English ones. With a multiplier (1.125 million) it is a decimal.
+_POINT_GROUPS = r"(-?)([1-9]\d{0,2})((?:\.\d{3})+)"
+
+
+def parse_number(s: str, decimal_points: bool = False) -> tuple[Decimal, Decimal]:
     """A bare number (numerals or words) and its rounding unit."""
     from decimal import Decimal
 
+    if "." in s and not decimal_points:
+        _refuse_point_groups(s)
     m = re.fullmatch(_NUMERAL, s)
     if m is not None:
         digits = m.group("int").replace(",", "").replace(" ", "")
@@ -307,6 +317,26 @@ def parse_number(s: str) -> tuple[Decimal, Decimal]:
     return n, rounding_unit(n)
 
 
+def _refuse_point_groups(s: str) -> None:
+    """Refuse `1.400` (1400 or 1.4?) and `1.400.000`, saying how to write either reading."""
+    m = re.fullmatch(_POINT_GROUPS, s)
+    if m is None:
+        return
+    sign, head, groups = m.groups()
+    thousands = sign + head + groups.replace(".", "")
+    grouped = f"{sign}{int(head + groups.replace('.', '')):,}"
+    if groups.count(".") > 1:
+        raise _Unreadable(f"a point does not separate thousands: write {thousands} or {grouped}")
+    decimals = groups[1:].rstrip("0")
+    decimal = f"{sign}{head}.{decimals}" if decimals and len(decimals) < 3 else f"{sign}{head}{groups}0"
+    if not decimals:
+        decimal = sign + head
+    raise _Unreadable(
+        f"a point before three digits may separate thousands or decimals: write {thousands} or {grouped}"
+        f" for thousands, {decimal} for a decimal"
+    )
+
+
 def rounding_unit(n: Decimal) -> Decimal:
     """The place of the last non-zero digit: 1,400 → 100; 1,189 → 1; 2.5 → 0.1; 0 → 1."""
     from decimal import Decimal
@@ -318,17 +348,40 @@ def rounding_unit(n: Decimal) -> Decimal:
     return Decimal(1).scaleb(exponent)
 
 
+_HYPHEN = "a hyphen only joins tens and units, as in fifty-two"
+_AND = "'and' only comes after hundred or thousand, before what follows, as in one hundred and five"
+
+
 def _parse_words(s: str) -> Decimal:
+    """Number words: `five`, `fifty-two`, `a hundred`, `two thousand three hundred and five`."""
     from decimal import Decimal
 
-    words = [w for w in re.split(r"[\s-]+", s) if w and w != "and"]
-    if not words or any(w not in NUMBER_WORDS and w != "a" for w in words):
-        raise _Unreadable("")
+    pieces = [w for w in re.split(r"[\s-]+", s) if w]
+    if not pieces or any(w not in NUMBER_WORDS and w not in ("a", "and") for w in pieces):
+        raise _Unreadable("")  # not number words at all
+    if s[0] == "-":  # "-fifty": a minus sign goes with digits, where it cannot be a stray dash
+        n = _parse_words(s[1:].strip())
+        raise _Unreadable(f"a minus sign goes with digits: write {-n:,}")
+    words: list[str] = []
+    for token in s.split(" "):
+        if "-" in token:
+            tens, _, units = token.partition("-")
+            if tens not in _TENS or units not in _ONES or units == "zero":
+                raise _Unreadable(_HYPHEN)
+            words += (tens, units)
+        else:
+            words.append(token)
+    if "zero" in words and len(words) > 1:
+        raise _Unreadable("zero stands alone")
     total = 0
     current = 0
     last = ""  # the class of the previous word, to refuse "five five" or "twenty thirty"
     for i, w in enumerate(words):
-        if w == "a":
+        if w == "and":
+            if last not in ("hundred", "thousand") or i + 1 == len(words) or words[i + 1] not in _BELOW_100:
+                raise _Unreadable(_AND)
+            last = "and"
+        elif w == "a":
             if i + 1 >= len(words) or words[i + 1] not in ("hundred", "thousand") or last:
                 raise _Unreadable("")
             current, last = 1, "ones"
@@ -353,11 +406,9 @@ def _parse_words(s: str) -> Decimal:
             current *= 100
             last = "hundred"
         else:  # thousand
-            if not last or last == "thousand" or total:
+            if last in ("", "thousand") or total:
                 raise _Unreadable("")
-            total, current, last = current * 1000, 0, ""
-    if last == "" and total == 0:
-        raise _Unreadable("")
+            total, current, last = current * 1000, 0, "thousand"
     return Decimal(total + current)
 
 
