@@ -139,3 +139,18 @@ def test_a_newer_version_updates_an_older_copy(run: Run, tmp_path: Path, db_path
     # the older file does not undo it
     assert "0 fact(s); 1 already present; 0 updated" in run("import", str(old), "--db", copy).stderr
     assert state(run, copy)[0]["display"] == "nearly 900"
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_default_limit_imports_back(
+    run: Run, tmp_path: Path, db_path: Path
+) -> None:
+    """The csv module refuses cells over 131,072 characters unless told otherwise: a long quote,
+    and the history cell of a fact edited a few times with it, must import back all the same."""
+    fact = add(run, "pp", "1", "2021", "V", "--quote", "q" * 70_000)
+    run("edit", str(fact["id"]), "--value", "2")
+    run("edit", str(fact["id"]), "--value", "3")
+    add(run, "pp", "5", "2022", "V", "--quote", "w" * 140_000)
+    copy = roundtrip(run, str(db_path), "csv", tmp_path)
+    history_cell = max(len(line) for line in (tmp_path / "export.csv").read_text().splitlines())
+    assert history_cell > 200_000
+    assert state(run, copy) == state(run, str(db_path))

@@ -49,6 +49,22 @@ _KEYS = 250_000  # rows told apart in memory at most, about 16 MB (see _Importer
 EXPORT_BATCH = 1000  # facts an export holds at once at most: about 0.5 MB of lines
 
 
+def _raise_csv_field_limit() -> None:
+    """Let the csv module read a cell of any length the platform allows: its default, 131,072
+    characters, refused an export's own history cell of a fact edited a hundred times with a long
+    quote. Rows are still read one at a time; only the one long cell is held whole."""
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:  # a C long of 32 bits (Windows)
+            limit = int(limit // 2)
+
+
+_raise_csv_field_limit()
+
+
 class _DryRun(Exception):
     """Raised inside the import's transaction to roll it back after counting."""
 
