@@ -171,6 +171,42 @@ def test_bad_files(run: Run, tmp_path: Path, db_path: Path, name: str, content: 
     assert not db_path.exists() or sqlite3.connect(db_path).execute("SELECT count(*) FROM facts").fetchone() == (0,)
 
 
+def refused(result, db_path: Path, *wanted: str) -> None:
+    """Bad input: exit 2, one line on stderr holding each of `wanted`, and no database made."""
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    for text in wanted:
+        assert text in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ('metric,value,date,source\npp,5,2021,V\npp,6,2021,"V\npp,7,2021,V\n', 3),
+        ('metric,value,date,source\npp,5,2021,V\npp,"6",2021,"V\n\npp,7,2021,V', 3),
+        # the row starts on line 2; its first quoted cell is closed, the second, on line 4, is not
+        ('metric,value,date,source\npp,"5\n\nor so",2021,"V\npp,7,2021,V\n', 4),
+        ('metric,value,date,"source\npp,5,2021,V\n', 1),
+    ],
+)
+def test_an_unclosed_quote_is_refused_at_the_line_it_opens(
+    run: Run, tmp_path: Path, db_path: Path, content: str, line: int
+) -> None:
+    """The csv module used to read the rest of the file into the cell (a source named 'V\\npp,7,...')."""
+    path = write(tmp_path, content)
+    refused(run("import", path), db_path, f"line {line}: the quoted cell that starts on this line is never closed")
+    with open(path, encoding="utf-8") as stdin:  # read from stdin too, which cannot be read twice
+        result = run("import", "-", "--format", "csv", input=stdin.read())
+    assert result.exit_code == 2 and "is never closed" in result.stderr
+
+
+def test_text_after_a_closing_quote_is_refused(run: Run, tmp_path: Path, db_path: Path) -> None:
+    path = write(tmp_path, 'metric,value,date,source\npp,5,2021,V\npp,"6\n" or so,2021,V\n')
+    refused(run("import", path), db_path, "line 4: a quoted cell goes on after its closing quote", '""')
+
+
 def test_files_that_cannot_be_read(run: Run, tmp_path: Path, db_path: Path) -> None:
     assert "cannot read" in run("import", str(tmp_path / "missing.csv")).stderr
     assert "is a folder" in run("import", str(tmp_path)).stderr

@@ -209,13 +209,16 @@ class CsvRows:
     file of just metric, value, date and source (`plain`)."""
 
     def __init__(self, stream: IO[str]) -> None:
-        self.reader = csv.reader(stream)
+        self.stream = stream
+        # strict: a quoted cell still open at the end of the file is an error (not the rest of
+        # the file read into it), and so is text after a closing quote.
+        self.reader = csv.reader(stream, strict=True)
         try:
             header = next(self.reader)
         except StopIteration:
             raise BadInput("the file is empty; a CSV import needs a header row: metric,value,date,source") from None
         except csv.Error as e:
-            raise BadInput(f"line 1: not readable as CSV ({e})") from None
+            raise self.unreadable(e, 1) from None
         self.header = [h.strip() for h in header]
         if len(self.header) == 1:
             for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
@@ -243,7 +246,7 @@ class CsvRows:
                     yield line, cells
                 line = reader.line_num + 1
         except csv.Error as e:
-            raise BadInput(f"line {line}: not readable as CSV ({e})") from None
+            raise self.unreadable(e, line) from None
 
     def chunks(self, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
         """The same (line, cells) as `cells`, up to `size` rows at a time, as (lines, rows):
@@ -260,8 +263,7 @@ class CsvRows:
             try:
                 chunk.extend(itertools.islice(reader, size))  # keeps the rows read before an error
             except csv.Error as e:
-                line = start + len(chunk) + sum(map(_line_breaks, chunk))
-                raise BadInput(f"line {line}: not readable as CSV ({e})") from None
+                raise self.unreadable(e, start + len(chunk) + sum(map(_line_breaks, chunk))) from None
             if not chunk:
                 return
             if reader.line_num - start + 1 == len(chunk) and min(map(len, chunk)) > 1:
@@ -277,6 +279,34 @@ class CsvRows:
                 line += 1 + _line_breaks(cells)
             if kept:
                 yield lines, kept
+
+    def unreadable(self, error: csv.Error, line: int) -> BadInput:
+        """What is wrong where, for an error of the csv module in the row that starts on `line`."""
+        reason = str(error)
+        if reason.startswith("unexpected end of data"):
+            line = self.open_quote_line(line)
+            return BadInput(
+                f"line {line}: the quoted cell that starts on this line is never closed (the rest of the file"
+                ' would be read into it); end the cell with a " and write a " inside a quoted cell as ""'
+            )
+        if "expected after" in reason:
+            return BadInput(
+                f"line {self.reader.line_num}: a quoted cell goes on after its closing quote ({reason});"
+                ' quote the whole cell and write a " inside it as "", e.g. "6"" or so" for 6" or so'
+            )
+        return BadInput(f"line {line}: not readable as CSV ({reason})")
+
+    def open_quote_line(self, row_line: int) -> int:
+        """The line where the quoted cell left open at the end of the file starts: that of its
+        row (`row_line`), or a later one when an earlier cell of the row spans lines (found by
+        reading the row again, which a file allows and a pipe does not)."""
+        try:
+            if not self.stream.seekable():
+                return row_line
+            self.stream.seek(0)
+            return _open_quote_line(itertools.islice(self.stream, row_line - 1, None), row_line)
+        except (OSError, ValueError, UnicodeDecodeError):
+            return row_line
 
     def peek(self) -> bool:
         """Whether there is a row at all (read now, given again by the iterators)."""
@@ -297,6 +327,34 @@ class CsvRows:
 def _filled(cells: list[str]) -> bool:
     """Whether a row read by the csv module is more than a blank line (nothing, or spaces)."""
     return len(cells) > 1 or (len(cells) == 1 and bool(cells[0].strip()))
+
+
+def _open_quote_line(lines: Iterable[str], line: int) -> int:
+    """The line where the last quoted cell opened by a row (starting at the first of `lines`,
+    numbered `line`) starts, when it is never closed: the file's lines read as the csv module
+    reads them (a cell opens with a quote at its start and closes with a quote not doubled)."""
+    opened, quoted, cell_start = line, False, True
+    for at_line, text in enumerate(lines, start=line):
+        at = 0
+        while at < len(text):
+            if quoted:
+                at = text.find('"', at)
+                if at < 0:
+                    break
+                if text.startswith('"', at + 1):
+                    at += 2
+                else:
+                    quoted, cell_start, at = False, False, at + 1
+            elif cell_start and text.startswith('"', at):
+                opened, quoted, at = at_line, True, at + 1
+            else:
+                at = text.find(",", at)
+                if at < 0:
+                    break
+                cell_start, at = True, at + 1
+        if not quoted:
+            cell_start = True  # a new row (not reached: the row runs to the end of the file)
+    return opened
 
 
 def _line_breaks(cells: list[str]) -> int:
