@@ -207,6 +207,44 @@ def test_text_after_a_closing_quote_is_refused(run: Run, tmp_path: Path, db_path
     refused(run("import", path), db_path, "line 4: a quoted cell goes on after its closing quote", '""')
 
 
+def test_a_column_twice_in_a_csv_header_is_refused(run: Run, tmp_path: Path, db_path: Path) -> None:
+    """The last cell of the two used to win: source W, and V silently dropped."""
+    path = write(tmp_path, "metric,value,date,source,note,source\npp,5,2021,V,,W\n")
+    refused(run("import", path), db_path, "the header names column 'source' twice; name each column once")
+
+
+RECORD = '"metric": "pp", "value": 5, "date": "2021", "source": "V"'
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "wanted"),
+    [
+        ("a.jsonl", f'{{{RECORD}}}\n{{{RECORD}, "source": "W"}}\n', "line 2: key 'source' is given twice"),
+        ("a.json", f'[{{{RECORD}}},\n {{"note": "a", {RECORD}, "note": "b"}}]', "record 2: key 'note' is given twice"),
+        # keys written otherwise are the same key once read
+        ("a.jsonl", f'{{{RECORD}, "sour\\u0063e": "W"}}\n', "line 1: key 'source' is given twice"),
+    ],
+)
+def test_a_key_twice_in_a_json_object_is_refused(
+    run: Run, tmp_path: Path, db_path: Path, name: str, content: str, wanted: str
+) -> None:
+    """The last value of the two used to win."""
+    refused(run("import", write(tmp_path, content, name)), db_path, wanted, "give each key once")
+
+
+def test_a_key_twice_in_a_version_of_a_history_is_refused(run: Run, tmp_path: Path, db_path: Path) -> None:
+    add(run, "pp", "5", "2021", "V")
+    run("edit", "1", "--value", "6")
+    jsonl, csv = run("export").stdout, run("export", "--format", "csv").stdout
+    db_path.unlink()
+    for name, text, change in (("a.jsonl", jsonl, '"change":"edited"'), ("a.csv", csv, '""change"":""edited""')):
+        twice = text.replace(change, change + "," + change.replace("edited", "removed"))
+        assert twice != text
+        line = 1 if name == "a.jsonl" else 2
+        wanted = f"line {line}, column history: version 2 gives key 'change' twice; give each key once"
+        refused(run("import", write(tmp_path, twice, name)), db_path, wanted)
+
+
 def test_files_that_cannot_be_read(run: Run, tmp_path: Path, db_path: Path) -> None:
     assert "cannot read" in run("import", str(tmp_path / "missing.csv")).stderr
     assert "is a folder" in run("import", str(tmp_path)).stderr
