@@ -340,8 +340,52 @@ def test_derived_columns_must_agree_with_the_display(run: Run, tmp_path: Path) -
     assert ok.exit_code == 0, ok.stderr
     bad = run("import", write(tmp_path, good + 'pp,1400,1300,1400,exact,"nearly 1,400",2024-05,day,EU\n'))
     assert bad.exit_code == 2
-    assert "line 2, column value: 'exact' does not match display 'nearly 1,400'" in bad.stderr
+    assert "line 2, column qualifier: 'exact' does not match display 'nearly 1,400'" in bad.stderr
     assert "column date_precision: 'day' does not match date '2024-05'" in bad.stderr
+
+
+def test_qualifier_low_and_high_must_agree_with_the_value_without_a_display(
+    run: Run, run_json, tmp_path: Path, db_path: Path
+) -> None:
+    """Without a display they were dropped: 888 stored exact whatever the qualifier said."""
+    header = "metric,value,date,source,qualifier\n"
+    refused(
+        run("import", write(tmp_path, header + "pp,1,2021,V,\npp,888,2021,V,over\n")),
+        db_path,
+        "line 3, column qualifier: 'over' does not match value '888', which reads as qualifier 'exact'",
+        "qualifier, low and high: leave them empty or give what the value reads as",
+    )
+    rows = [
+        ({"value": "5", "low": 3}, "column low: 3 does not match value '5', which reads as low 5"),
+        (
+            {"value": "at least 8", "high": 10},
+            "column high: 10 does not match value 'at least 8', which reads as high None",
+        ),
+        ({"value": 1400, "qualifier": "nearly"}, "column qualifier: 'nearly' does not match value '1400'"),
+        ({"value": 5, "low": True}, "column low: True does not match value '5'"),
+    ]
+    for fields, wanted in rows:
+        line = json.dumps({"metric": "pp", "date": "2021", "source": "V", **fields})
+        refused(run("import", write(tmp_path, line + "\n", "a.jsonl")), db_path, f"line 1, {wanted}")
+    # cells that agree with the value, numbers written as integers or not, import
+    agree = [
+        {"value": 1400, "low": 1400.0, "high": 1400, "qualifier": "exact"},
+        {"value": "nearly 1,400", "low": 1300.0, "high": 1400, "qualifier": "nearly"},
+        {"value": "at least 8", "low": 8, "high": None, "qualifier": "at_least"},
+        {"value": "2.5", "low": "2.5", "high": 2.5},
+    ]
+    lines = "".join(json.dumps({"metric": "pp", "date": "2021", "source": "V", **f}) + "\n" for f in agree)
+    result = run("import", write(tmp_path, lines, "a.jsonl"))
+    assert result.exit_code == 0, result.stderr
+    assert run("import", write(tmp_path, header + "pp,888,2021,V,exact\n")).exit_code == 0
+    got = sorted((f["display"], f["qualifier"], f["low"], f["high"]) for f in run_json("list"))
+    assert got == [
+        ("1400", "exact", 1400, 1400),
+        ("2.5", "exact", 2.5, 2.5),
+        ("888", "exact", 888, 888),
+        ("at least 8", "at_least", 8, None),
+        ("nearly 1,400", "nearly", 1300, 1400),
+    ]
 
 
 def test_strict_refuses_unknown_names_per_row(run: Run, tmp_path: Path) -> None:

@@ -43,6 +43,8 @@ IMPORT_FORMATS = ("csv", "json", "jsonl")
 EXPORT_FORMATS = ("jsonl", "json", "csv", "datasette-metadata")
 MAX_REPORTED = 20
 CHANGES = ("added", "edited", "removed", "restored")
+# What an export writes beside `display` that follows from it (see _Importer.check_value).
+_DERIVED = ("value", "low", "high", "qualifier")
 _BATCH = 5000
 _MEMO = 100_000  # distinct written values remembered at most
 _KEYS = 250_000  # rows told apart in memory at most, about 16 MB (see _Importer.keys)
@@ -500,7 +502,7 @@ class _Importer:
         self.interval_ids: dict[Interval, int] = {}
         self.exact_ids = True
         self.date_ids: dict[str, int] = {}
-        self.value_checks: dict[tuple[Any, ...], str | None] = {}
+        self.value_checks: dict[tuple[Any, ...], tuple[str, str] | None] = {}
         self.dates: dict[str, tuple[int, str, str] | str] = {}  # written -> (date id, iso, precision)
         self.metrics: dict[str, int | str] = {}
         self.sources: dict[str, int | str] = {}
@@ -704,30 +706,38 @@ class _Importer:
         if current != kind:
             raise BadInput(f"the metric is a {current} metric, this row says {kind}: different kinds never share one")
 
-    def check_value(self, row: dict[str, Any], written: str) -> None:
-        """An export's derived columns (value, low, high, qualifier) must agree with `display`."""
-        given = tuple(None if _blank(row.get(k)) else row[k] for k in ("value", "low", "high", "qualifier"))
-        key = (written, *(str(g) for g in given))
+    def check_value(self, row: dict[str, Any], written: str, column: str) -> tuple[str, str] | None:
+        """The columns an export derives from the value as written (value, low, high,
+        qualifier) must agree with it, written in `column`: `display`, else `value` (then not
+        checked against itself). The first that does not: (its name, what is wrong)."""
+        names = _DERIVED if column == "display" else _DERIVED[1:]
+        given = tuple(None if _blank(row.get(k)) else row[k] for k in names)
+        if given.count(None) == len(given):
+            return None
+        key = (column, written, *((type(g), str(g)) for g in given))
         if key not in self.value_checks:
             if len(self.value_checks) >= _MEMO:
                 self.value_checks.clear()
             interval = parse_value(written)
             problem = None
-            for name, got in zip(("value", "low", "high", "qualifier"), given, strict=True):
+            for name, got in zip(names, given, strict=True):
                 want = getattr(interval, name)
-                if got is None or got == want:
+                if got is None or (got == want and type(got) is not bool):
                     continue
                 try:
-                    same = want is not None and name != "qualifier" and float(str(got).replace(",", "")) == want
+                    same = (
+                        want is not None
+                        and name != "qualifier"
+                        and type(got) is not bool
+                        and float(str(got).replace(",", "")) == want
+                    )
                 except ValueError:
                     same = False
                 if not same:
-                    problem = f"{got!r} does not match display {written!r}, which reads as {name} {want!r}"
+                    problem = (name, f"{got!r} does not match {column} {written!r}, which reads as {name} {want!r}")
                     break
             self.value_checks[key] = problem
-        problem = self.value_checks[key]
-        if problem:
-            raise BadInput(problem)
+        return self.value_checks[key]
 
     def feed(self, line: int, row: dict[str, Any]) -> None:
         self.rows += 1
@@ -798,8 +808,12 @@ class _Importer:
         value_column = "value" if _blank(display) else "display"
         written = attempt(value_column, lambda: _text(row[value_column]))
         value_ids = None if written is None else attempt(value_column, lambda: self.value(written))
-        if value_ids is not None and value_column == "display":
-            attempt("value", lambda: self.check_value(row, written))
+        if value_ids is not None:
+            assert written is not None
+            disagrees = self.check_value(row, written, value_column)
+            if disagrees:
+                problems.append(disagrees)
+                self.error_kinds.add("derived")
         date = attempt("date", lambda: self.date(_text(row["date"])))
         if date is not None and not _blank(row.get("date_precision")) and row["date_precision"] != date[2]:
             problems.append(("date_precision", f"{row['date_precision']!r} does not match date {date[1]!r}"))
@@ -902,6 +916,11 @@ class _Importer:
             hints.append(f"values: {VALUE_ACCEPTED}")
         if "date" in self.error_kinds:
             hints.append(f"dates: {DATE_ACCEPTED}")
+        if "derived" in self.error_kinds:
+            hints.append(
+                "qualifier, low and high: leave them empty or give what the value reads as;"
+                " a qualifier is written in the value, e.g. over 888, nearly 1,400"
+            )
         hint = f" ({'; '.join(hints)})" if hints else ""
         raise BadInput("; ".join(self.errors) + tail + f"; nothing was imported{hint}")
 
