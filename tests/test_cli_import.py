@@ -315,7 +315,7 @@ def test_bad_json_fields_are_row_errors(run: Run, tmp_path: Path) -> None:
     result = run("import", write(tmp_path, json.dumps(rows), "a.json"))
     assert result.exit_code == 2
     for n, column in enumerate(("value", "tags", "history", "created_at"), start=1):
-        assert f"line {n}, column {column}:" in result.stderr
+        assert f"record {n}, column {column}:" in result.stderr
 
 
 def test_formula_escapes_are_read_back(run: Run, run_json, tmp_path: Path) -> None:
@@ -406,7 +406,33 @@ def test_dayfirst_applies_to_every_row(run: Run, run_json, tmp_path: Path) -> No
 def test_uid_twice_in_a_file_is_refused(run: Run, tmp_path: Path) -> None:
     rows = [{"uid": "u-1", "metric": "pp", "value": n, "date": "2021", "source": "X"} for n in (1, 2)]
     result = run("import", write(tmp_path, json.dumps(rows), "a.json"))
+    assert result.exit_code == 2 and "record 2, column uid: 'u-1' is in record 1 too" in result.stderr
+    lines = "".join(json.dumps(row) + "\n" for row in rows)
+    result = run("import", write(tmp_path, lines, "a.jsonl"))
     assert result.exit_code == 2 and "line 2, column uid: 'u-1' is on line 1 too" in result.stderr
+
+
+def test_a_bad_record_of_a_json_array_is_named_by_its_place_not_a_line(run: Run, tmp_path: Path, db_path: Path) -> None:
+    """A record's index was reported as its line: export -f json puts `[` on line 1, so record 6
+    sits on line 7 and was reported as 'line 6'; a pretty-printed array is further off still."""
+    for n in range(1, 8):
+        add(run, "pp", str(n), f"202{n}", "V")
+    exported = run("export", "--format", "json").stdout
+    db_path.unlink()
+    lines = exported.splitlines()
+    assert lines[0] == "[" and '"value":6' in lines[6]
+    lines[6] = lines[6].replace('"date":"2026"', '"date":"soon"')
+    refused(
+        run("import", write(tmp_path, "\n".join(lines), "a.json")),
+        db_path,
+        "record 6, column date: cannot read date 'soon'",
+    )
+    records = json.loads("\n".join(lines))
+    pretty = write(tmp_path, json.dumps(records, indent=2), "b.json")
+    refused(run("import", pretty), db_path, "record 6, column date: cannot read date 'soon'")
+    # a file that is not JSON at all is named by its line and column, as JSON finds them
+    broken = write(tmp_path, json.dumps(records[:2], indent=2).replace('"V"', "V", 1), "c.json")
+    refused(run("import", broken), db_path, "line 14, column 15: not valid JSON (Expecting value)")
 
 
 def test_new_names_are_announced_once_and_summarised(run: Run, tmp_path: Path) -> None:

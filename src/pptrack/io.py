@@ -164,9 +164,16 @@ def unescape_cell(text: str) -> str:
     return text
 
 
+def row_word(fmt: str) -> str:
+    """What the numbers read_rows gives count in `fmt`, for reports: the lines of a CSV or
+    JSON Lines file, the records (objects) of a JSON array, which may share a line or span many."""
+    return "record" if fmt == "json" else "line"
+
+
 def read_rows(stream: IO[str], fmt: str) -> Iterable[tuple[int, dict[str, Any]]]:
-    """(line number, row) for each record. Problems with the file as a whole (empty, not
-    CSV/JSON, unknown columns) raise BadInput now (CSV) or on the first row (JSON)."""
+    """(number, row) for each record: its line, or in a JSON array its place (row_word).
+    Problems with the file as a whole (empty, not CSV/JSON, unknown columns) raise BadInput
+    now (CSV) or on the first row (JSON)."""
     if fmt == "csv":
         try:
             return CsvRows(stream)
@@ -412,6 +419,8 @@ def _json(text: str, where: str) -> Any:
     try:
         return _decode(text)
     except json.JSONDecodeError as e:
+        if where == "the file":
+            where = f"line {e.lineno}, column {e.colno}"
         raise BadInput(f"{where}: not valid JSON ({e.msg}); each record is an object like {_EXAMPLE}") from None
     except RecursionError:
         raise BadInput(f"{where}: JSON nested too deeply") from None
@@ -485,8 +494,9 @@ def _text(value: Any) -> str:
 class _Importer:
     """Checks rows one by one and stages the good ones; remembers every reading."""
 
-    def __init__(self, store: Store, *, dayfirst: bool | None, strict: bool) -> None:
+    def __init__(self, store: Store, *, dayfirst: bool | None, strict: bool, unit: str = "line") -> None:
         self.store = store
+        self.unit = unit  # what a row's number counts, in reports (row_word)
         self.dayfirst = dayfirst
         self.strict = strict
         self.notices: list[str] = []
@@ -883,7 +893,7 @@ class _Importer:
     def _report(self, line: int, problems: list[tuple[str, str]]) -> None:
         self.bad_rows += 1
         if len(self.errors) < MAX_REPORTED:
-            where = f"line {line}"
+            where = f"{self.unit} {line}"
             self.errors.append("; ".join(f"{where}, column {c}: {m}" if c else f"{where}: {m}" for c, m in problems))
 
     def flush(self) -> None:
@@ -974,6 +984,7 @@ def import_facts(
     strict: bool = False,
     dry_run: bool = False,
     progress: Callable[[], None] | None = None,
+    unit: str = "line",
 ) -> ImportResult:
     """Check every row and write them all, in one transaction, or none.
 
@@ -981,9 +992,9 @@ def import_facts(
     updated_at is later and its content differs. A live row identical to a live fact
     stored before (or, without a uid, to an earlier row) is already present. The rest
     are added, each with its history: the row's own (an export's), else an 'added'
-    version."""
+    version. `unit` is what the rows' numbers count, in reports (row_word)."""
     result = ImportResult(dry_run=dry_run)
-    importer = _Importer(store, dayfirst=dayfirst, strict=strict)
+    importer = _Importer(store, dayfirst=dayfirst, strict=strict, unit=unit)
     try:
         with store.transaction():
             store.import_stage()
@@ -996,8 +1007,9 @@ def import_facts(
             importer.end_direct()
             twins = store.staged_uid_twins(MAX_REPORTED)
             if twins:
+                where = "on line" if unit == "line" else f"in {unit}"
                 raise BadInput(
-                    "; ".join(f"line {line}, column uid: {uid!r} is on line {first} too" for line, uid, first in twins)
+                    "; ".join(f"{unit} {n}, column uid: {uid!r} is {where} {first} too" for n, uid, first in twins)
                     + "; a uid names one fact; nothing was imported"
                 )
             store.match_staged(before=before, by_ids=importer.exact_ids, twins=importer.twins_possible())
