@@ -724,7 +724,9 @@ class _Importer:
         given = tuple(None if _blank(row.get(k)) else row[k] for k in names)
         if given.count(None) == len(given):
             return None
-        key = (column, written, *((type(g), str(g)) for g in given))
+        # Keyed by the cells as text (True is not 1), a blank one as "" (no cell given is ""); a
+        # display's key has one cell more than a value's.
+        key = (written, *("" if g is None else str(g) for g in given))
         if key not in self.value_checks:
             if len(self.value_checks) >= _MEMO:
                 self.value_checks.clear()
