@@ -182,24 +182,28 @@ def refused(result, db_path: Path, *wanted: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "line"),
+    ("content", "row", "line"),
     [
-        ('metric,value,date,source\npp,5,2021,V\npp,6,2021,"V\npp,7,2021,V\n', 3),
-        ('metric,value,date,source\npp,5,2021,V\npp,"6",2021,"V\n\npp,7,2021,V', 3),
+        ('metric,value,date,source\npp,5,2021,V\npp,6,2021,"V\npp,7,2021,V\n', 3, 3),
+        ('metric,value,date,source\npp,5,2021,V\npp,"6",2021,"V\n\npp,7,2021,V', 3, 3),
         # the row starts on line 2; its first quoted cell is closed, the second, on line 4, is not
-        ('metric,value,date,source\npp,"5\n\nor so",2021,"V\npp,7,2021,V\n', 4),
-        ('metric,value,date,"source\npp,5,2021,V\n', 1),
+        ('metric,value,date,source\npp,"5\n\nor so",2021,"V\npp,7,2021,V\n', 2, 4),
+        ('metric,value,date,"source\npp,5,2021,V\n', 1, 1),
     ],
 )
 def test_an_unclosed_quote_is_refused_at_the_line_it_opens(
-    run: Run, tmp_path: Path, db_path: Path, content: str, line: int
+    run: Run, tmp_path: Path, db_path: Path, content: str, row: int, line: int
 ) -> None:
     """The csv module used to read the rest of the file into the cell (a source named 'V\\npp,7,...')."""
     path = write(tmp_path, content)
     refused(run("import", path), db_path, f"line {line}: the quoted cell that starts on this line is never closed")
-    with open(path, encoding="utf-8") as stdin:  # read from stdin too, which cannot be read twice
-        result = run("import", "-", "--format", "csv", input=stdin.read())
-    assert result.exit_code == 2 and "is never closed" in result.stderr
+    # from a pipe, which cannot be read twice: the line of its row
+    piped = subprocess.run(
+        [PPTRACK, "import", "-", "--format", "csv", "--db", str(db_path)], input=content, capture_output=True, text=True
+    )
+    assert piped.returncode == 2 and piped.stderr.count("\n") == 1, piped.stderr
+    assert f"line {row}: a quoted cell of the row that starts here is never closed" in piped.stderr
+    assert not db_path.exists()
 
 
 def test_text_after_a_closing_quote_is_refused(run: Run, tmp_path: Path, db_path: Path) -> None:

@@ -219,6 +219,10 @@ class CsvRows:
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
+        try:  # where the file starts, to read a row again (open_quote_line): a pipe cannot
+            self.origin = stream.tell() if stream.seekable() else None
+        except (OSError, ValueError):
+            self.origin = None
         # strict: a quoted cell still open at the end of the file is an error (not the rest of
         # the file read into it), and so is text after a closing quote.
         self.reader = csv.reader(stream, strict=True)
@@ -299,10 +303,13 @@ class CsvRows:
         """What is wrong where, for an error of the csv module in the row that starts on `line`."""
         reason = str(error)
         if reason.startswith("unexpected end of data"):
-            line = self.open_quote_line(line)
+            opened = self.open_quote_line(line)
+            where = "the quoted cell that starts on this line"
+            if opened is None:
+                where = "a quoted cell of the row that starts here"
             return BadInput(
-                f"line {line}: the quoted cell that starts on this line is never closed (the rest of the file"
-                ' would be read into it); end the cell with a " and write a " inside a quoted cell as ""'
+                f"line {opened or line}: {where} is never closed (the rest of the file would be read into it);"
+                ' end the cell with a " and write a " inside a quoted cell as ""'
             )
         if "expected after" in reason:
             return BadInput(
@@ -311,17 +318,17 @@ class CsvRows:
             )
         return BadInput(f"line {line}: not readable as CSV ({reason})")
 
-    def open_quote_line(self, row_line: int) -> int:
+    def open_quote_line(self, row_line: int) -> int | None:
         """The line where the quoted cell left open at the end of the file starts: that of its
-        row (`row_line`), or a later one when an earlier cell of the row spans lines (found by
-        reading the row again, which a file allows and a pipe does not)."""
+        row (`row_line`), or a later one when an earlier cell of the row spans lines. Found by
+        reading the row again, which a file allows; None from a pipe."""
+        if self.origin is None:
+            return None
         try:
-            if not self.stream.seekable():
-                return row_line
-            self.stream.seek(0)
+            self.stream.seek(self.origin)
             return _open_quote_line(itertools.islice(self.stream, row_line - 1, None), row_line)
         except (OSError, ValueError, UnicodeDecodeError):
-            return row_line
+            return None
 
     def peek(self) -> bool:
         """Whether there is a row at all (read now, given again by the iterators)."""
