@@ -171,6 +171,84 @@ def test_bad_files(run: Run, tmp_path: Path, db_path: Path, name: str, content: 
     assert not db_path.exists() or sqlite3.connect(db_path).execute("SELECT count(*) FROM facts").fetchone() == (0,)
 
 
+def refused(result, db_path: Path, *wanted: str) -> None:
+    """Bad input: exit 2, one line on stderr holding each of `wanted`, and no database made."""
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    for text in wanted:
+        assert text in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "row", "line"),
+    [
+        ('metric,value,date,source\npp,5,2021,V\npp,6,2021,"V\npp,7,2021,V\n', 3, 3),
+        ('metric,value,date,source\npp,5,2021,V\npp,"6",2021,"V\n\npp,7,2021,V', 3, 3),
+        # the row starts on line 2; its first quoted cell is closed, the second, on line 4, is not
+        ('metric,value,date,source\npp,"5\n\nor so",2021,"V\npp,7,2021,V\n', 2, 4),
+        ('metric,value,date,"source\npp,5,2021,V\n', 1, 1),
+    ],
+)
+def test_an_unclosed_quote_is_refused_at_the_line_it_opens(
+    run: Run, tmp_path: Path, db_path: Path, content: str, row: int, line: int
+) -> None:
+    """The csv module used to read the rest of the file into the cell (a source named 'V\\npp,7,...')."""
+    path = write(tmp_path, content)
+    refused(run("import", path), db_path, f"line {line}: the quoted cell that starts on this line is never closed")
+    # from a pipe, which cannot be read twice: the line of its row
+    piped = subprocess.run(
+        [PPTRACK, "import", "-", "--format", "csv", "--db", str(db_path)], input=content, capture_output=True, text=True
+    )
+    assert piped.returncode == 2 and piped.stderr.count("\n") == 1, piped.stderr
+    assert f"line {row}: a quoted cell of the row that starts here is never closed" in piped.stderr
+    assert not db_path.exists()
+
+
+def test_text_after_a_closing_quote_is_refused(run: Run, tmp_path: Path, db_path: Path) -> None:
+    path = write(tmp_path, 'metric,value,date,source\npp,5,2021,V\npp,"6\n" or so,2021,V\n')
+    refused(run("import", path), db_path, "line 4: a quoted cell goes on after its closing quote", '""')
+
+
+def test_a_column_twice_in_a_csv_header_is_refused(run: Run, tmp_path: Path, db_path: Path) -> None:
+    """The last cell of the two used to win: source W, and V silently dropped."""
+    path = write(tmp_path, "metric,value,date,source,note,source\npp,5,2021,V,,W\n")
+    refused(run("import", path), db_path, "the header names column 'source' twice; name each column once")
+
+
+RECORD = '"metric": "pp", "value": 5, "date": "2021", "source": "V"'
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "wanted"),
+    [
+        ("a.jsonl", f'{{{RECORD}}}\n{{{RECORD}, "source": "W"}}\n', "line 2: key 'source' is given twice"),
+        ("a.json", f'[{{{RECORD}}},\n {{"note": "a", {RECORD}, "note": "b"}}]', "record 2: key 'note' is given twice"),
+        # keys written otherwise are the same key once read
+        ("a.jsonl", f'{{{RECORD}, "sour\\u0063e": "W"}}\n', "line 1: key 'source' is given twice"),
+    ],
+)
+def test_a_key_twice_in_a_json_object_is_refused(
+    run: Run, tmp_path: Path, db_path: Path, name: str, content: str, wanted: str
+) -> None:
+    """The last value of the two used to win."""
+    refused(run("import", write(tmp_path, content, name)), db_path, wanted, "give each key once")
+
+
+def test_a_key_twice_in_a_version_of_a_history_is_refused(run: Run, tmp_path: Path, db_path: Path) -> None:
+    add(run, "pp", "5", "2021", "V")
+    run("edit", "1", "--value", "6")
+    jsonl, csv = run("export").stdout, run("export", "--format", "csv").stdout
+    db_path.unlink()
+    for name, text, change in (("a.jsonl", jsonl, '"change":"edited"'), ("a.csv", csv, '""change"":""edited""')):
+        twice = text.replace(change, change + "," + change.replace("edited", "removed"))
+        assert twice != text
+        line = 1 if name == "a.jsonl" else 2
+        wanted = f"line {line}, column history: version 2 gives key 'change' twice; give each key once"
+        refused(run("import", write(tmp_path, twice, name)), db_path, wanted)
+
+
 def test_files_that_cannot_be_read(run: Run, tmp_path: Path, db_path: Path) -> None:
     assert "cannot read" in run("import", str(tmp_path / "missing.csv")).stderr
     assert "is a folder" in run("import", str(tmp_path)).stderr
@@ -241,7 +319,7 @@ def test_bad_json_fields_are_row_errors(run: Run, tmp_path: Path) -> None:
     result = run("import", write(tmp_path, json.dumps(rows), "a.json"))
     assert result.exit_code == 2
     for n, column in enumerate(("value", "tags", "history", "created_at"), start=1):
-        assert f"line {n}, column {column}:" in result.stderr
+        assert f"record {n}, column {column}:" in result.stderr
 
 
 def test_formula_escapes_are_read_back(run: Run, run_json, tmp_path: Path) -> None:
@@ -266,8 +344,52 @@ def test_derived_columns_must_agree_with_the_display(run: Run, tmp_path: Path) -
     assert ok.exit_code == 0, ok.stderr
     bad = run("import", write(tmp_path, good + 'pp,1400,1300,1400,exact,"nearly 1,400",2024-05,day,EU\n'))
     assert bad.exit_code == 2
-    assert "line 2, column value: 'exact' does not match display 'nearly 1,400'" in bad.stderr
+    assert "line 2, column qualifier: 'exact' does not match display 'nearly 1,400'" in bad.stderr
     assert "column date_precision: 'day' does not match date '2024-05'" in bad.stderr
+
+
+def test_qualifier_low_and_high_must_agree_with_the_value_without_a_display(
+    run: Run, run_json, tmp_path: Path, db_path: Path
+) -> None:
+    """Without a display they were dropped: 888 stored exact whatever the qualifier said."""
+    header = "metric,value,date,source,qualifier\n"
+    refused(
+        run("import", write(tmp_path, header + "pp,1,2021,V,\npp,888,2021,V,over\n")),
+        db_path,
+        "line 3, column qualifier: 'over' does not match value '888', which reads as qualifier 'exact'",
+        "qualifier, low and high: leave them empty or give what the value reads as",
+    )
+    rows = [
+        ({"value": "5", "low": 3}, "column low: 3 does not match value '5', which reads as low 5"),
+        (
+            {"value": "at least 8", "high": 10},
+            "column high: 10 does not match value 'at least 8', which reads as high None",
+        ),
+        ({"value": 1400, "qualifier": "nearly"}, "column qualifier: 'nearly' does not match value '1400'"),
+        ({"value": 5, "low": True}, "column low: True does not match value '5'"),
+    ]
+    for fields, wanted in rows:
+        line = json.dumps({"metric": "pp", "date": "2021", "source": "V", **fields})
+        refused(run("import", write(tmp_path, line + "\n", "a.jsonl")), db_path, f"line 1, {wanted}")
+    # cells that agree with the value, numbers written as integers or not, import
+    agree = [
+        {"value": 1400, "low": 1400.0, "high": 1400, "qualifier": "exact"},
+        {"value": "nearly 1,400", "low": 1300.0, "high": 1400, "qualifier": "nearly"},
+        {"value": "at least 8", "low": 8, "high": None, "qualifier": "at_least"},
+        {"value": "2.5", "low": "2.5", "high": 2.5},
+    ]
+    lines = "".join(json.dumps({"metric": "pp", "date": "2021", "source": "V", **f}) + "\n" for f in agree)
+    result = run("import", write(tmp_path, lines, "a.jsonl"))
+    assert result.exit_code == 0, result.stderr
+    assert run("import", write(tmp_path, header + "pp,888,2021,V,exact\n")).exit_code == 0
+    got = sorted((f["display"], f["qualifier"], f["low"], f["high"]) for f in run_json("list"))
+    assert got == [
+        ("1400", "exact", 1400, 1400),
+        ("2.5", "exact", 2.5, 2.5),
+        ("888", "exact", 888, 888),
+        ("at least 8", "at_least", 8, None),
+        ("nearly 1,400", "nearly", 1300, 1400),
+    ]
 
 
 def test_strict_refuses_unknown_names_per_row(run: Run, tmp_path: Path) -> None:
@@ -288,7 +410,33 @@ def test_dayfirst_applies_to_every_row(run: Run, run_json, tmp_path: Path) -> No
 def test_uid_twice_in_a_file_is_refused(run: Run, tmp_path: Path) -> None:
     rows = [{"uid": "u-1", "metric": "pp", "value": n, "date": "2021", "source": "X"} for n in (1, 2)]
     result = run("import", write(tmp_path, json.dumps(rows), "a.json"))
+    assert result.exit_code == 2 and "record 2, column uid: 'u-1' is in record 1 too" in result.stderr
+    lines = "".join(json.dumps(row) + "\n" for row in rows)
+    result = run("import", write(tmp_path, lines, "a.jsonl"))
     assert result.exit_code == 2 and "line 2, column uid: 'u-1' is on line 1 too" in result.stderr
+
+
+def test_a_bad_record_of_a_json_array_is_named_by_its_place_not_a_line(run: Run, tmp_path: Path, db_path: Path) -> None:
+    """A record's index was reported as its line: export -f json puts `[` on line 1, so record 6
+    sits on line 7 and was reported as 'line 6'; a pretty-printed array is further off still."""
+    for n in range(1, 8):
+        add(run, "pp", str(n), f"202{n}", "V")
+    exported = run("export", "--format", "json").stdout
+    db_path.unlink()
+    lines = exported.splitlines()
+    assert lines[0] == "[" and '"value":6' in lines[6]
+    lines[6] = lines[6].replace('"date":"2026"', '"date":"soon"')
+    refused(
+        run("import", write(tmp_path, "\n".join(lines), "a.json")),
+        db_path,
+        "record 6, column date: cannot read date 'soon'",
+    )
+    records = json.loads("\n".join(lines))
+    pretty = write(tmp_path, json.dumps(records, indent=2), "b.json")
+    refused(run("import", pretty), db_path, "record 6, column date: cannot read date 'soon'")
+    # a file that is not JSON at all is named by its line and column, as JSON finds them
+    broken = write(tmp_path, json.dumps(records[:2], indent=2).replace('"V"', "V", 1), "c.json")
+    refused(run("import", broken), db_path, "line 14, column 15: not valid JSON (Expecting value)")
 
 
 def test_new_names_are_announced_once_and_summarised(run: Run, tmp_path: Path) -> None:

@@ -180,3 +180,18 @@ def test_a_display_an_older_pptrack_read_with_a_decimal_point_round_trips(
     result = run("import", str(export), "--db", str(tmp_path / "other.db"))
     assert result.exit_code == 2 and "cannot read value '1.400' (a point before three digits" in result.stderr
     assert not (tmp_path / "other.db").exists()
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_default_limit_imports_back(
+    run: Run, tmp_path: Path, db_path: Path
+) -> None:
+    """The csv module refuses cells over 131,072 characters unless told otherwise: a long quote,
+    and the history cell of a fact edited a few times with it, must import back all the same."""
+    fact = add(run, "pp", "1", "2021", "V", "--quote", "q" * 70_000)
+    run("edit", str(fact["id"]), "--value", "2")
+    run("edit", str(fact["id"]), "--value", "3")
+    add(run, "pp", "5", "2022", "V", "--quote", "w" * 140_000)
+    copy = roundtrip(run, str(db_path), "csv", tmp_path)
+    history_cell = max(len(line) for line in (tmp_path / "export.csv").read_text().splitlines())
+    assert history_cell > 200_000
+    assert state(run, copy) == state(run, str(db_path))

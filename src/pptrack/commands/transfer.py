@@ -29,14 +29,15 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import facts: all rows or none; importing the same file again adds nothing."""
-    from ..io import detect_format, import_facts, open_input, read_rows, started
+    from ..io import detect_format, import_facts, open_input, read_rows, row_word, started
     from ..render import progress
 
     order = day_order(dayfirst, monthfirst)
     source = open_input(file)
     try:
         # A file that is not what it says fails before the database is opened.
-        rows = started(read_rows(source.text, detect_format(source, fmt)), source.name)
+        kind = detect_format(source, fmt)
+        rows = started(read_rows(source.text, kind), source.name)
         with (
             # A new database is built beside its path and appears there only when whole:
             # a failed import leaves no file, and no fsync is paid until it is complete.
@@ -50,6 +51,7 @@ def import_(
                 strict=strict,
                 dry_run=dry_run,
                 progress=lambda: update(source.position()),
+                unit=row_word(kind),
             )
             if not store.publish():
                 result = _into_the_file_that_appeared(store, result, strict=strict)
