@@ -456,15 +456,111 @@ def _jsonl_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
         raise BadInput("the file is empty; a JSON Lines import has one fact object a line")
 
 
+# Characters a JSON array's reader takes from the file at a time (see _ArrayReader).
+_JSON_PIECE = 1 << 20
+_raw_decode = json.JSONDecoder(object_pairs_hook=_object_pairs).raw_decode
+_JSON_SPACE = " \t\n\r"
+
+
 def _json_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    text = stream.read()
-    if not text.strip():
+    """The records of a JSON array, decoded one by one from pieces of the file as they are
+    read: memory holds a piece and a record, never the whole file or every record at once
+    (a .json export of a million facts is about 1 GB of text)."""
+    reader = _ArrayReader(stream)
+    first = reader.next_char()
+    if first is None:
         raise BadInput(f"the file is empty; a JSON import is a list of fact objects, e.g. [{_EXAMPLE}]")
-    data = _json(text, "the file")
-    if not isinstance(data, list):
+    if first != "[":  # not an array: JSON says what else it is (the file whole, as it is no import)
+        _json(reader.rest(), "the file")
         raise BadInput(f"a JSON import must be a list of fact objects, e.g. [{_EXAMPLE}]")
-    for n, item in enumerate(data, start=1):
-        yield n, _object(item, f"record {n}")
+    reader.pos += 1
+    n = 0
+    if reader.next_char() == "]":
+        reader.pos += 1
+    else:
+        while True:
+            item = reader.value()
+            n += 1
+            yield n, _object(item, f"record {n}")
+            after = reader.next_char()
+            reader.pos += 1
+            if after == "]":
+                break
+            if after != ",":
+                reader.fail("Expecting ',' delimiter" if after is not None else "Expecting ']'", reader.pos - 1)
+    if reader.next_char() is not None:
+        reader.fail("Extra data", reader.pos)
+
+
+class _ArrayReader:
+    """A JSON text read from `stream` a piece at a time: `buffer` from `pos` is what is not
+    decoded yet; `lines` counts the line breaks of what was dropped, for errors' places."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.buffer = ""
+        self.pos = 0
+        self.lines = 0
+        self.carried = 0  # the characters of the buffer's first line that were dropped
+        self.ended = False
+
+    def more(self) -> bool:
+        """Read another piece (dropping what is decoded); False at the end of the file."""
+        if self.ended:
+            return False
+        piece = self.stream.read(_JSON_PIECE)
+        if not piece:
+            self.ended = True
+            return False
+        dropped = self.buffer[: self.pos]
+        self.lines += dropped.count("\n")
+        last = dropped.rfind("\n")
+        self.carried = len(dropped) - last - 1 if last >= 0 else self.carried + len(dropped)
+        self.buffer = self.buffer[self.pos :] + piece
+        self.pos = 0
+        return True
+
+    def next_char(self) -> str | None:
+        """The next character that is not white space (not taken), None at the end."""
+        while True:
+            buffer, pos = self.buffer, self.pos
+            while pos < len(buffer) and buffer[pos] in _JSON_SPACE:
+                pos += 1
+            self.pos = pos
+            if pos < len(buffer):
+                return buffer[pos]
+            if not self.more():
+                return None
+
+    def value(self) -> Any:
+        """The JSON value that starts here, taken; a piece more is read while it may go on."""
+        if self.next_char() is None:
+            self.fail("Expecting value", self.pos)
+        while True:
+            try:
+                item, end = _raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as e:
+                if self.more():
+                    continue
+                self.fail(e.msg, e.pos)
+            except RecursionError:
+                raise BadInput(f"line {self.line_at(self.pos)}: JSON nested too deeply") from None
+            if end == len(self.buffer) and self.more():  # a number may go on in the next piece
+                continue
+            self.pos = end
+            return item
+
+    def line_at(self, pos: int) -> int:
+        return self.lines + self.buffer.count("\n", 0, pos) + 1
+
+    def fail(self, msg: str, pos: int) -> None:
+        last = self.buffer.rfind("\n", 0, pos)
+        column = pos - last if last >= 0 else self.carried + pos + 1
+        where = f"line {self.line_at(pos)}, column {column}"
+        raise BadInput(f"{where}: not valid JSON ({msg}); each record is an object like {_EXAMPLE}")
+
+    def rest(self) -> str:
+        return self.buffer[self.pos :] + self.stream.read()
 
 
 # --- checking rows ---------------------------------------------------------------
