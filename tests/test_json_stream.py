@@ -60,6 +60,7 @@ def test_records_are_those_of_the_file_read_whole(
         ('[{"a": 1},]', "line 1, column 11: not valid JSON (Expecting value)"),
         ('[\n\n  {"a": "x\n"}]', "line 3, column 11: not valid JSON (Invalid control character at)"),
         ('{"a": ', "line 1, column 7: not valid JSON (Expecting value)"),
+        ('\n\n  {"a" 1}', "line 3, column 8: not valid JSON (Expecting ':' delimiter)"),
         ('[{"a": 1, "a": 2}]', "record 1: key 'a' is given twice"),
         ("[5]", "record 1: expected an object"),
     ],

@@ -99,9 +99,10 @@ def _same_field(name: str, stored: Any, versioned: Any) -> bool:
             return bool(json.loads(stored) == versioned)
         except (TypeError, ValueError):
             return False
-    if stored is None or versioned is None or isinstance(stored, str):
-        return bool(stored == versioned)
-    return isinstance(versioned, (int, float)) and not isinstance(versioned, bool) and stored == versioned
+    if name in ("value", "low", "high"):  # numbers, compared as value_problems compares them
+        numbers = all(x is None or type(x) in (int, float) for x in (stored, versioned))
+        return numbers and _same(stored, versioned)
+    return bool(stored == versioned)
 
 
 def value_problems(row: Mapping[str, Any]) -> list[str]:

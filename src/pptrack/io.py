@@ -560,7 +560,9 @@ class _ArrayReader:
         raise BadInput(f"{where}: not valid JSON ({msg}); each record is an object like {_EXAMPLE}")
 
     def rest(self) -> str:
-        return self.buffer[self.pos :] + self.stream.read()
+        """The whole file, read before anything is decoded: what was dropped is white space,
+        given back as as many lines and columns, so that JSON's errors name their places."""
+        return "\n" * self.lines + " " * self.carried + self.buffer + self.stream.read()
 
 
 # --- checking rows ---------------------------------------------------------------
