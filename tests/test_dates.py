@@ -31,6 +31,8 @@ TABLE = [
     ("05/05/2025", "2025-05-05", "day"),
     ("12th of May 2025", "2025-05-12", "day"),
     ("2024-02-29", "2024-02-29", "day"),
+    ("2025-8-1", "2025-08-01", "day"),  # year first, as 2025/8/1: year, month, day
+    ("2025-08-1", "2025-08-01", "day"),
 ]
 
 
@@ -147,3 +149,20 @@ def test_a_number_that_is_no_month_is_refused_saying_so(year: int, number: int, 
     with pytest.raises(BadInput) as e:
         parse_date(written)
     assert "a day needs its month" not in e.value.message and "e.g." in e.value.message
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("2025-13", "13 is not a month: the year comes first, then the month"),
+        ("2025-13-01", "13 is not a month: the year comes first, then the month"),
+        ("2015-18", "18 is not a month"),
+        ("08/25", "a date in numbers needs its year in four digits"),
+        ("21.05", "a date in numbers needs its year in four digits"),
+        ("2025-02-30", "not a real date"),
+    ],
+)
+def test_a_refused_date_says_why(written: str, reason: str) -> None:
+    with pytest.raises(BadInput) as e:
+        parse_date(written)
+    assert f"cannot read date {written!r} ({reason}" in e.value.message

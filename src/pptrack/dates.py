@@ -15,7 +15,7 @@ ACCEPTED = (
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # Compiled on first use (re caches them): most dates are ISO.
 _NUMERIC = r"(\d{1,2})([./-])(\d{1,2})\2(\d+)"
-_YEAR_FIRST = r"(\d{4})([./])(\d{1,2})\2(\d{1,2})"
+_YEAR_FIRST = r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})"
 # A year and one number: only a month makes them a date (2025-8, 2025/08, 08/2025, 08.2025)
 _MONTH_YEAR = r"(\d{4})[./-](\d{1,2})|(\d{1,2})[./-](\d{4})"
 _TOKEN = r"[a-z]+\.?|\d+(?:st|nd|rd|th)?|[,/-]"
@@ -51,6 +51,8 @@ def _parse(s: str, dayfirst: bool | None, today: date) -> FactDate:
     m = _ISO.fullmatch(s)
     if m:
         y, mo, d = (int(g) if g else None for g in m.groups())
+        if mo is not None and not 1 <= mo <= 12:
+            raise _Unreadable(f"{mo} is not a month: the year comes first, then the month, e.g. {y:04d}-08-21")
         return make_date(y, mo, d)  # type: ignore[arg-type]
     m = re.fullmatch(_YEAR_FIRST, s)
     if m:
@@ -64,6 +66,8 @@ def _parse(s: str, dayfirst: bool | None, today: date) -> FactDate:
         if not 1 <= month <= 12:
             raise _Unreadable(f"{month} is not a month; a month with its year is written e.g. {year:04d}-08")
         return make_date(year, month)
+    if re.fullmatch(r"\d{1,2}[./-]\d{1,2}", s):  # 08/25: a day and month, or a month and a two-digit year
+        raise _Unreadable("a date in numbers needs its year in four digits, e.g. 08/2025 or 25.08.2025")
     return _words(s)
 
 
