@@ -147,7 +147,7 @@ def test_bad_rows_after_chunks_are_reported_at_their_lines(
     result = run("import", str(tmp_path / "in.csv") if (tmp_path / "in.csv").write_text(text) else "")
     assert result.exit_code == 2
     assert "line 6, column value: cannot read value 'lots'" in result.stderr
-    assert "line 7, column date: cannot read date '2021-13' (not a real date)" in result.stderr
+    assert "line 7, column date: cannot read date '2021-13' (13 is not a month" in result.stderr
 
 
 def test_the_hints_name_only_the_readings_that_failed(run: Run, tmp_path: Path) -> None:
