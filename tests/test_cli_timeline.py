@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -261,3 +262,40 @@ def test_on_a_terminal_bars_shrink_then_via_goes(run_json, belarus: None) -> Non
     columns, cells = _timeline_table(rows, terminal_width=80)
     assert "via" not in [c.header for c in columns] and len(cells[1]) == len(columns) == 7
     assert len(cells[1][-1]) == 5  # a quarter of the width: the shape still shows
+
+
+def test_chart_legend_hides_no_point(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The legend sits under the title: plotext's own, drawn over the plot's top left, hid
+    the figures there, and with them a source whose figures were all there."""
+    add(run, "m", "100", "2024-01", "Amnesty International")
+    add(run, "m", "90", "2024-02", "Amnesty International")
+    add(run, "m", "10", "2024-12", "Amnesty International")
+    add(run, "m", "95", "2024-03", "Human Rights Watch")
+    for columns in (80, 40):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        lines = run("timeline", "m", "--chart").stdout.splitlines()
+        assert len(lines) == 20 and max(len(line) for line in lines) <= columns
+        legend = [line for line in lines[1:4] if "Amnesty" in line or "Human Rights Watch" in line]
+        assert "• Amnesty International" in " ".join(legend) and "x Human Rights Watch" in " ".join(legend)
+        plot = lines[1 + len(legend) :]
+        assert not [line for line in plot if "Amnesty" in line or "Watch" in line]  # nothing drawn over it
+        assert "x" in "".join(line.split("┤", 1)[-1] for line in plot[:4])  # 95, near the top
+        assert "•" in plot[1]  # 100, the top row
+
+
+def test_chart_lines_go_forward_in_time(run: Run, db_path: Path) -> None:
+    """A year is drawn at its middle: a line through it and days of that year keeps to time's order."""
+    from pptrack.chart import by_source
+    from pptrack.service import ListQuery, fact_filter
+    from pptrack.store import open_db
+
+    for value, day in (("100", "2024"), ("50", "2024-01-05"), ("80", "2024-12-20")):
+        add(run, "m", value, day, "A")
+    store = open_db(db_path, write=False)
+    try:
+        facts = list(store.query_facts(fact_filter(store, ListQuery(metric="m"), newest_first=False)))
+    finally:
+        store.close()
+    assert [f.date for f in facts] == ["2024", "2024-01-05", "2024-12-20"]  # the timeline's order
+    [series] = by_source(facts)
+    assert [f.date for f in series.facts] == ["2024-01-05", "2024", "2024-12-20"]  # the chart's

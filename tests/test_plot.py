@@ -116,3 +116,10 @@ def test_help_names_the_extra_to_install(run: Run, monkeypatch: pytest.MonkeyPat
         result = run(*args)
         assert result.exit_code == 0
         assert "pip install 'pptrack[plot]'" in " ".join(result.stdout.replace("│", " ").split())
+
+
+@pytest.mark.parametrize("name", ["chart.svg/", "chart.png/"])
+def test_a_name_ending_in_a_slash_is_a_folder_not_an_image(run: Run, belarus: None, tmp_path: Path, name: str) -> None:
+    result = run("plot", PP, "-o", str(tmp_path / "x") + "/" + name)
+    assert result.exit_code == 2 and "names a folder: give -o a file name ending .png or .svg" in result.stderr
+    assert not (tmp_path / "x").exists()

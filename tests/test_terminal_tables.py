@@ -76,13 +76,13 @@ def as_rich_prints(
         return text
 
     lines = [Text(render.safe_text(title), style="bold")] if title else []
-    folded_headers = [render._fold(h, w) for h, w in zip(headers, widths, strict=True)]
+    folded_headers = [render.fold(h, w) for h, w in zip(headers, widths, strict=True)]
     for k in range(max(len(f) for f in folded_headers)):
         lines.append(line([f[k] if k < len(f) else "" for f in folded_headers], ["bold"] * len(columns)))
     lines.append(Text("  ".join("─" * w for w in widths), style="dim"))
     for row, row_styles in zip(cells, styles, strict=True):
         folded = [
-            render._fold(v, w) if c.wide else [render._cut(v, w)] for v, w, c in zip(row, widths, columns, strict=True)
+            render.fold(v, w) if c.wide else [render._cut(v, w)] for v, w, c in zip(row, widths, columns, strict=True)
         ]
         for k in range(max(len(f) for f in folded)):
             lines.append(line([f[k] if k < len(f) else "" for f in folded], row_styles))
@@ -159,7 +159,7 @@ def test_a_style_is_written_in_the_codes_of_the_colour_system() -> None:
 @given(text=st.lists(ALPHABET, max_size=40).map("".join), width=st.integers(1, 12))
 def test_folded_lines_fit_and_keep_every_character(text: str, width: int) -> None:
     text = render.safe_text(text)
-    lines = render._fold(text, width)
+    lines = render.fold(text, width)
     assert all(render.cell_width(line) <= width or len(line) == 1 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
@@ -167,7 +167,7 @@ def test_folded_lines_fit_and_keep_every_character(text: str, width: int) -> Non
 def test_a_wide_character_in_a_one_cell_column_is_folded_not_looped_on() -> None:
     """A bug: folding 中文 to one cell looked for the longest prefix that fits, found none and
     took nothing, forever. A character wider than its column is a line of its own."""
-    assert render._fold("中文 x", 1) == ["中", "文", "x"]
+    assert render.fold("中文 x", 1) == ["中", "文", "x"]
     out = Terminal()
     columns = [render.col("n"), render.col("x", wide=True), render.col("m")]
     with terminal(7):  # a column of one cell for x
@@ -178,8 +178,8 @@ def test_a_wide_character_in_a_one_cell_column_is_folded_not_looped_on() -> None
 def test_a_folded_line_ending_in_a_combining_mark_still_fits() -> None:
     """A bug: the longest prefix that fits was found by cutting to one cell more and taking
     off the ellipsis, which took off the accent of `á` instead, leaving `aa` in one cell."""
-    assert render._fold("aa\u0301", 1) == ["a", "a\u0301"]
-    assert render._fold("ab\u0301 c", 2) == ["ab\u0301", "c"]
+    assert render.fold("aa\u0301", 1) == ["a", "a\u0301"]
+    assert render.fold("ab\u0301 c", 2) == ["ab\u0301", "c"]
 
 
 @pytest.mark.parametrize(

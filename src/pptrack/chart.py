@@ -16,7 +16,7 @@ from pathlib import Path
 from .dates import from_stored
 from .errors import BadInput, PptrackError
 from .models import Fact
-from .render import safe_text
+from .render import cell_width, fold, safe_text
 from .values import format_number
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -60,10 +60,14 @@ class Series:
 
 
 def by_source(facts: Sequence[Fact]) -> list[Series]:
-    """Facts split into one series per source (who counted), in order of first appearance."""
+    """Facts split into one series per source (who counted), in order of first appearance,
+    each in the order of where it is drawn (`midpoint`): a line never runs back in time, as
+    it did in date order, where `2024` (drawn at 2 July) comes before `2024-01-05`."""
     series: dict[str, Series] = {}
     for fact in facts:
         series.setdefault(fact.source, Series(fact.source)).facts.append(fact)
+    for one in series.values():
+        one.facts.sort(key=midpoint)  # stable: facts drawn at one place stay in date order
     return list(series.values())
 
 
@@ -130,17 +134,18 @@ def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool
     drawn, left_out = most_reported(by_source(facts), len(_MARKERS))
     facts = [f for series in drawn for f in series.facts]
     width = max(40, min(width, MAX_TERMINAL_WIDTH))
+    colors = [_COLORS[i % len(_COLORS)] if color else None for i in range(len(drawn))]
+    legend = _legend([(_MARKERS[i], safe_text(s.source), colors[i]) for i, s in enumerate(drawn)], width)
     plt.clear_figure()
     plt.theme("clear")
     plt.date_form("Y-m-d")
-    plt.plotsize(width, TERMINAL_HEIGHT)
+    plt.plotsize(width, TERMINAL_HEIGHT - len(legend))
     for i, series in enumerate(drawn):
         plt.plot(
             [midpoint(f).isoformat() for f in series.facts],
             [f.value for f in series.facts],
-            label=safe_text(series.source),
-            marker=_MARKERS[i % len(_MARKERS)],
-            color=_COLORS[i % len(_COLORS)] if color else None,
+            marker=_MARKERS[i],
+            color=colors[i],
         )
     days = [midpoint(f) for f in facts]
     xticks = date_ticks(min(days), max(days), most=max(2, width // 12))
@@ -156,15 +161,44 @@ def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool
     plt.clear_figure()
     if not color:
         text = plt.uncolorize(text)
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n", [s.source for s in left_out]
+    title_line, *chart = text.splitlines()
+    lines = [title_line, *legend, *chart]
+    return "\n".join(line.rstrip() for line in lines) + "\n", [s.source for s in left_out]
 
 
-def check_image_path(path: Path) -> None:
-    """Refuse, before any work, a file name pptrack cannot write an image to."""
+def _legend(entries: Sequence[tuple[str, str, str | None]], width: int) -> list[str]:
+    """Each series' marker and source name, on lines of `width` columns under the title:
+    plotext's own legend is drawn over the plot and hid the points beneath it (and, too
+    narrow, was left out). A marker is in its series' colour where it has one."""
+    import plotext as plt
+
+    lines: list[str] = []
+    line, used = "", 0
+    for marker, name, color in entries:
+        for k, part in enumerate(fold(name, max(1, width - 2))):
+            shown = (plt.colorize(marker, color) if color else marker) if k == 0 else " "
+            size = 2 + cell_width(part)
+            if used and used + 3 + size > width:
+                lines.append(line)
+                line, used = "", 0
+            line += ("   " if used else "") + f"{shown} {part}"
+            used += (3 if used else 0) + size
+    if line:
+        lines.append(line)
+    return lines
+
+
+def check_image_path(written: str) -> Path:
+    """The image file that `-o` names; refused, before any work, where pptrack cannot write
+    an image to it. Read as written: a Path forgets the `/` that makes `q.svg/` a folder."""
+    if written.endswith(("/", os.sep)):
+        raise BadInput(f"{written!r} names a folder: give -o a file name ending .png or .svg")
+    path = Path(written)
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise BadInput(f"cannot tell the image format of {str(path)!r}: give -o a file name ending .png or .svg")
     if path.is_dir():
         raise BadInput(f"{str(path)!r} is a folder: give -o a file name ending .png or .svg")
+    return path
 
 
 def load_matplotlib() -> None:

@@ -529,7 +529,7 @@ def _longest_word(values: Sequence[str]) -> int:
 
 def _header_lines(headers: Sequence[str], widths: Sequence[int]) -> list[list[str]]:
     """The header row as lines: a header wider than its (wide) column folded at its spaces."""
-    folded = [_fold(h, w) for h, w in zip(headers, widths, strict=True)]
+    folded = [fold(h, w) for h, w in zip(headers, widths, strict=True)]
     return [[f[k] if k < len(f) else "" for f in folded] for k in range(max(len(f) for f in folded))]
 
 
@@ -547,7 +547,7 @@ def _fit_cells(
             if n <= w:
                 continue
             if c.wide:
-                lines = _fold(values[r], w)
+                lines = fold(values[r], w)
                 folds.setdefault(r, {})[i] = lines
                 values[r] = lines[0]
             else:
@@ -628,7 +628,7 @@ def _fitting(s: str, width: int) -> int:
     return len(s)
 
 
-def _fold(s: str, width: int) -> list[str]:
+def fold(s: str, width: int) -> list[str]:
     """`s` as lines of at most `width` cells (cut at spaces where it can be). A character
     wider than `width` (CJK in a one-cell column) is a line of its own, over the width."""
     if cell_width(s) <= width:
@@ -656,7 +656,7 @@ def write_fields(pairs: Sequence[tuple[str, object]], out: IO[str] | None = None
         text = safe_text(value, multiline=True)
         lines = text.split("\n") or [""]
         if room is not None:
-            lines = [part for line in lines for part in _fold(line, room)]
+            lines = [part for line in lines for part in fold(line, room)]
         out.write(f"{key:<{width}}  {lines[0]}".rstrip() + "\n")
         for more in lines[1:]:
             out.write(" " * (width + 2) + more + "\n")

@@ -269,10 +269,7 @@ def _write_latest_data(db: Path | None, metric: str | None, day: "date", fmt: Fo
 
 def plot(
     metric: Annotated[str, typer.Argument(help="The metric, e.g. political-prisoners.")],
-    output: Annotated[
-        Path,
-        typer.Option("--output", "-o", help="The image to write: a file name ending .png or .svg.", dir_okay=False),
-    ],
+    output: Annotated[str, typer.Option("--output", "-o", help="The image to write: a file name ending .png or .svg.")],
     source: Sources = None,
     since: Since = None,
     until: Until = None,
@@ -284,19 +281,19 @@ def plot(
     from ..chart import check_image_path, load_matplotlib, save_image
     from ..timeline import timelines
 
-    check_image_path(output)
+    path = check_image_path(output)
     load_matplotlib()
     with opened(db, write=False) as store:
         blocks = timelines(store, metric, sources=source or [], since=since, until=until)
         if blocks:
             about = next(m for m in service.list_metrics(store) if m.slug == blocks[0].metric)
     if not blocks:
-        tell([f"no facts match; {output} not written"])
+        tell([f"no facts match; {path} not written"])
         return
     facts = [r.fact for r in blocks[0].rows]
-    drawn = save_image(output, about.label, about.unit or about.label, facts)
+    drawn = save_image(path, about.label, about.unit or about.label, facts)
     figures = sum(len(series.facts) for series in drawn)
-    notices = [f"wrote {output}: {figures} figure(s) from {len(drawn)} source(s)"]
+    notices = [f"wrote {path}: {figures} figure(s) from {len(drawn)} source(s)"]
     left_out = sorted({f.source for f in facts} - {series.source for series in drawn})
     if left_out:
         names = ", ".join(left_out[:5]) + (", ..." if len(left_out) > 5 else "")
