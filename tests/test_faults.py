@@ -243,3 +243,54 @@ def test_an_output_that_cannot_carry_the_text_says_so(run: Run, db_path: Path) -
     result = subprocess.run([PPTRACK, "list"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 1
     assert "output encoding ascii" in one_line_error(result.stderr)
+
+
+def test_an_export_that_fills_the_disk_is_a_failure_and_leaves_nothing(run: Run, db_path: Path, tmp_path: Path) -> None:
+    """A disk that fills up while writing is a runtime failure (exit 1); a path that cannot be
+    written to at all is bad input (exit 2). Neither leaves a file."""
+    assert run("import", str(_big_csv(tmp_path / "big.csv", 500))).exit_code == 0
+    out = tmp_path / "out" / "facts.jsonl"
+    out.parent.mkdir()
+    full = _pptrack("export", "-o", str(out), db=db_path, limit=100_000)
+    assert full.returncode == 1
+    assert one_line_error(full.stderr) == f"error: cannot write {str(out)!r}: File too large; nothing was written\n"
+    assert list(out.parent.iterdir()) == []
+    missing = run("export", "-o", str(tmp_path / "no" / "such" / "facts.jsonl"))
+    assert missing.exit_code == 2 and "No such file or directory; give -o a file in a folder" in missing.stderr
+
+
+def _output_to(target: str, *args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    """pptrack with its standard output on /dev/full, or closed."""
+    env = {**os.environ, "PPTRACK_DB": str(db)}
+    if target == "closed":
+        return subprocess.run(
+            [PPTRACK, *args], stderr=subprocess.PIPE, text=True, env=env, timeout=60, preexec_fn=lambda: os.close(1)
+        )
+    with open("/dev/full", "w") as full:
+        return subprocess.run([PPTRACK, *args], stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [("/dev/full", "No space left on device"), ("closed", "standard output is closed")],
+)
+@pytest.mark.parametrize("command", [["list"], ["list", "--format", "json"], ["show", "1"], ["export"], ["timeline"]])
+def test_an_output_that_cannot_be_written_is_one_line(
+    run: Run, db_path: Path, target: str, says: str, command: list[str]
+) -> None:
+    add(run, "pp", "5", "2021", "X")
+    result = _output_to(target, *command, db=db_path)
+    assert result.returncode == 1
+    assert one_line_error(result.stderr) == f"error: cannot write the output: {says}\n"
+
+
+def test_a_fact_id_beyond_sqlites_integers_is_bad_input(run: Run, db_path: Path) -> None:
+    add(run, "pp", "5", "2021", "X")
+    for command in ("show", "history", "rm", "restore"):
+        result = run(command, "9223372036854775808")
+        assert result.exit_code == 2
+        assert "'9223372036854775808' is not a fact id; ids are whole numbers from 1 to 9223372036854775807" in (
+            one_line_error(result.stderr)
+        )
+    assert run("show", "9223372036854775807").exit_code == 1  # the largest id there can be: not found

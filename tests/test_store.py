@@ -43,6 +43,17 @@ def test_default_location_under_xdg_data_home(run: Run, tmp_path: Path, monkeypa
     assert (tmp_path / "xdg" / "pptrack" / "pptrack.db").exists()
 
 
+def test_a_relative_xdg_data_home_is_ignored(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XDG rule: a relative $XDG_DATA_HOME is invalid and ignored (~/.local/share then)."""
+    monkeypatch.delenv("PPTRACK_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/data")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    add(run, "pp", "888", "2021", "HRO")
+    assert (tmp_path / "home" / ".local" / "share" / "pptrack" / "pptrack.db").exists()
+    assert not (tmp_path / "relative").exists()
+
+
 def test_db_option_wins_over_env(run: Run, tmp_path: Path, db_path: Path) -> None:
     other = tmp_path / "deep" / "folder" / "other.db"
     add(run, "pp", "888", "2021", "HRO", "--db", str(other))

@@ -90,6 +90,17 @@ def _value_taken_for_option(e: Exception, argv: list[str]) -> str | None:
     return next((a for a in argv if a.startswith(name) and re.match(r"-(?:[\d.]|inf|nan)", a, re.IGNORECASE)), None)
 
 
+def _discard_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for it goes nowhere
+    when Python exits, instead of failing a second time there with its own message."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 class PptrackGroup(TyperGroup):
     """Loads commands lazily, and turns every failure into one line on stderr and its exit
     code: never a traceback."""
@@ -149,9 +160,14 @@ class PptrackGroup(TyperGroup):
             code = ExitCode.FAILURE
         except BrokenPipeError:
             # The reader went away (`pptrack list | head`): stop quietly.
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _discard_stdout()
+            code = ExitCode.FAILURE
+        except OSError as e:  # the output could not be written: a full disk, a file over its size limit
+            if e.filename is None:
+                _discard_stdout()
+                notice(f"error: cannot write the output: {e.strerror or e}")
+            else:
+                notice(f"error: {e.filename}: {e.strerror or e}")
             code = ExitCode.FAILURE
         except KeyboardInterrupt:
             code = 130
@@ -164,7 +180,9 @@ class PptrackGroup(TyperGroup):
                 code = ExitCode.FAILURE
         except Exception as e:
             code = ExitCode.FAILURE
-            if _is_db_error(e):
+            if isinstance(e, AttributeError) and sys.stdout is None:  # started with stdout closed (`>&-`)
+                notice("error: cannot write the output: standard output is closed")
+            elif _is_db_error(e):
                 from .store import describe_db_error
 
                 notice(f"error: {describe_db_error(e)}")

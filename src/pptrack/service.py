@@ -358,8 +358,8 @@ def parse_fact_id(text: str) -> int:
         fact_id = int(text)
     except ValueError:
         raise BadInput(f"{text!r} is not a fact id; give the number `pptrack list` shows, e.g. 12") from None
-    if fact_id < 1:
-        raise BadInput(f"{text!r} is not a fact id; ids are whole numbers from 1")
+    if not 1 <= fact_id <= _MOST:
+        raise BadInput(f"{text!r} is not a fact id; ids are whole numbers from 1 to {_MOST}")
     return fact_id
 
 

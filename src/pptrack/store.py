@@ -23,7 +23,9 @@ BUSY_TIMEOUT_S = 60.0
 
 
 def default_db_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    base = os.environ.get("XDG_DATA_HOME")
+    if not base or not os.path.isabs(base):  # the XDG rule: a relative path is to be ignored
+        base = os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "pptrack" / "pptrack.db"
 
 

@@ -121,19 +121,25 @@ def _write(output: Path | None, write: Callable[[IO[str]], object]) -> None:
     import os
     import sys
 
-    from ..errors import BadInput
+    from ..errors import BadInput, PptrackError
 
     if output is None or str(output) == "-":
         write(sys.stdout)
         return
     partial = output.with_name(f".{output.name}.partial")
-    try:
-        with open(partial, "w", encoding="utf-8", newline="") as out:
+    try:  # a path that cannot be written to (no such folder, not allowed) is bad input ...
+        out = open(partial, "w", encoding="utf-8", newline="")
+    except OSError as e:
+        raise BadInput(
+            f"cannot write {str(output)!r}: {e.strerror or e}; give -o a file in a folder you can write to"
+        ) from None
+    try:  # ... a disk that fills up while writing is a failure (exit 1)
+        with out:
             write(out)
         os.replace(partial, output)
     except OSError as e:
         partial.unlink(missing_ok=True)
-        raise BadInput(f"cannot write {str(output)!r}: {e.strerror or e}") from None
+        raise PptrackError(f"cannot write {str(output)!r}: {e.strerror or e}; nothing was written") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
