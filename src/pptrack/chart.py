@@ -16,7 +16,7 @@ from pathlib import Path
 from .dates import from_stored
 from .errors import BadInput, PptrackError
 from .models import Fact
-from .render import cell_width, fold, safe_text
+from .render import cell_width, fold, safe_text, write_whole
 from .values import format_number
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -253,12 +253,7 @@ def save_image(path: Path, title: str, ylabel: str, facts: Sequence[Fact]) -> li
     ax.set_ylabel(_mpl_text(ylabel))
     ax.grid(True, alpha=0.3)
     ax.legend(title="source")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        fig.savefig(tmp, format=path.suffix.lower().lstrip("."))
-        os.replace(tmp, path)
-    except OSError as e:
-        raise PptrackError(f"cannot write {str(path)!r}: {e.strerror or e}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_whole(
+        path, lambda tmp: fig.savefig(tmp, format=path.suffix.lower().lstrip(".")), unwritable_is_bad_input=False
+    )
     return drawn

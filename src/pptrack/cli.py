@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import Annotated, Any, Optional
 
@@ -84,6 +83,8 @@ def _is_db_error(e: Exception) -> bool:
 def _value_taken_for_option(e: Exception, argv: list[str]) -> str | None:
     """The argument that made `e` if it is a value written with a minus (-5, -1,400, -inf)
     that Click read as options (-5, -i), else None."""
+    import re
+
     name = getattr(e, "option_name", None)
     if type(e).__name__ != "NoSuchOption" or not name:
         return None

@@ -13,7 +13,10 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -665,6 +668,29 @@ def write_fields(pairs: Sequence[tuple[str, object]], out: IO[str] | None = None
 def blank_line(out: IO[str] | None = None) -> None:
     """The gap between two tables printed one after the other."""
     (out or sys.stdout).write("\n")
+
+
+def write_whole(path: Path, write: Callable[[Path], object], *, unwritable_is_bad_input: bool = True) -> None:
+    """Write the file at `path` whole or not at all (`export -o`, `plot -o`): `write` fills a
+    temporary file beside it, which then takes its name. A failure while writing (a full disk)
+    exits 1; a path where no file can be made (no such folder, not allowed) is bad input (2),
+    unless `unwritable_is_bad_input` is False (`plot`, whose tests hold it to 1 since it came)."""
+    from .errors import BadInput, PptrackError
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial{path.suffix}")
+    try:
+        open(tmp, "w").close()
+    except OSError as e:
+        error = BadInput if unwritable_is_bad_input else PptrackError
+        where = "give -o a file in a folder you can write to"
+        raise error(f"cannot write {str(path)!r}: {e.strerror or e}; {where}") from None
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise PptrackError(f"cannot write {str(path)!r}: {e.strerror or e}; nothing was written") from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def notice(message: str) -> None:

@@ -117,29 +117,17 @@ def export(
 
 
 def _write(output: Path | None, write: Callable[[IO[str]], object]) -> None:
-    """To stdout, or to `output` through a temporary file that replaces it only when done."""
-    import os
+    """To stdout, or to `output` whole or not at all (render.write_whole)."""
     import sys
 
-    from ..errors import BadInput, PptrackError
+    from ..render import write_whole
 
     if output is None or str(output) == "-":
         write(sys.stdout)
         return
-    partial = output.with_name(f".{output.name}.partial")
-    try:  # a path that cannot be written to (no such folder, not allowed) is bad input ...
-        out = open(partial, "w", encoding="utf-8", newline="")
-    except OSError as e:
-        raise BadInput(
-            f"cannot write {str(output)!r}: {e.strerror or e}; give -o a file in a folder you can write to"
-        ) from None
-    try:  # ... a disk that fills up while writing is a failure (exit 1)
-        with out:
+
+    def fill(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
             write(out)
-        os.replace(partial, output)
-    except OSError as e:
-        partial.unlink(missing_ok=True)
-        raise PptrackError(f"cannot write {str(output)!r}: {e.strerror or e}; nothing was written") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+
+    write_whole(output, fill)
