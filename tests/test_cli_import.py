@@ -371,6 +371,16 @@ def test_qualifier_low_and_high_must_agree_with_the_value_without_a_display(
     for fields, wanted in rows:
         line = json.dumps({"metric": "pp", "date": "2021", "source": "V", **fields})
         refused(run("import", write(tmp_path, line + "\n", "a.jsonl")), db_path, f"line 1, {wanted}")
+    # each row is checked as written, even where an earlier row's cells are equal in Python (1 == True == 1.0)
+    alike = [{"value": "1", "low": 1}, {"value": "1", "low": True}, {"value": "5", "low": 3}, {"value": "5", "low": 3.0}]
+    lines = "".join(json.dumps({"metric": "pp", "date": "2021", "source": "V", **f}) + "\n" for f in alike)
+    refused(
+        run("import", write(tmp_path, lines, "a.jsonl")),
+        db_path,
+        "line 2, column low: True does not match value '1'",
+        "line 3, column low: 3 does not match value '5', which reads as low 5",
+        "line 4, column low: 3.0 does not match value '5', which reads as low 5",
+    )
     # cells that agree with the value, numbers written as integers or not, import
     agree = [
         {"value": 1400, "low": 1400.0, "high": 1400, "qualifier": "exact"},

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache, partial
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -30,7 +31,8 @@ from .render import FORMULA_START
 from .service import now, read_tags, resolve_metric, resolve_source
 from .store import Store
 from .values import ACCEPTED as VALUE_ACCEPTED
-from .values import parse_value, parse_written
+from .values import parse_value as _parse_value
+from .values import parse_written
 
 _T = TypeVar("_T")
 REQUIRED = ("metric", "value", "date", "source")
@@ -39,6 +41,7 @@ _REQUIRED = frozenset(REQUIRED)
 EXPORT_FIELDS = (*FACT_FIELDS[1:3], "kind", *FACT_FIELDS[3:], "removed_at", "history")  # no local `id`
 # `id` is a row number local to one database: read (from `list --format csv`) but not kept.
 ACCEPTED_COLUMNS = (*REQUIRED, *(f for f in ("id", *EXPORT_FIELDS) if f not in REQUIRED))
+_ACCEPTED = frozenset(ACCEPTED_COLUMNS)
 IMPORT_FORMATS = ("csv", "json", "jsonl")
 EXPORT_FORMATS = ("jsonl", "json", "csv", "datasette-metadata")
 MAX_REPORTED = 20
@@ -207,7 +210,9 @@ def _accepted() -> str:
 
 
 def _check_fields(names: Iterable[str], where: str) -> None:
-    unknown = [n for n in names if n not in ACCEPTED_COLUMNS]
+    if _ACCEPTED.issuperset(names):  # every row of a big JSON file: a set's test, not a loop
+        return
+    unknown = [n for n in names if n not in _ACCEPTED]
     if unknown:
         raise BadInput(f"{where}unknown column(s) {', '.join(repr(n) for n in unknown)}; {_accepted()}")
 
@@ -339,7 +344,9 @@ class CsvRows:
     def row(self, cells: list[str]) -> dict[str, Any]:
         if len(cells) != len(self.header):
             return {"": f"{len(cells)} cells where the header has {len(self.header)}"}
-        return dict(zip(self.header, map(unescape_cell, cells), strict=True))
+        if "'" in "".join(cells):  # (a test of the joined row: most have no ' at all)
+            cells = list(map(unescape_cell, cells))
+        return dict(zip(self.header, cells, strict=True))
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         for line, cells in self.cells():
@@ -567,6 +574,10 @@ class _ArrayReader:
 
 # --- checking rows ---------------------------------------------------------------
 
+# A row's value is read twice, for its ids (_Importer.read_value) and to check an export's
+# columns against it (check_value): the second time from here.
+parse_value = lru_cache(maxsize=64)(_parse_value)
+
 
 def _timestamp(text: str) -> bool:
     try:
@@ -619,6 +630,7 @@ class _Importer:
         self.exact_ids = True
         self.date_ids: dict[str, int] = {}
         self.value_checks: dict[tuple[Any, ...], tuple[str, str] | None] = {}
+        self.stamps: dict[str, bool] = {}  # each time stamp read, and whether it is one
         self.dates: dict[str, tuple[int, str, str] | str] = {}  # written -> (date id, iso, precision)
         self.metrics: dict[str, int | str] = {}
         self.sources: dict[str, int | str] = {}
@@ -853,12 +865,14 @@ class _Importer:
         qualifier) must agree with it, written in `column`: `display`, else `value` (then not
         checked against itself). The first that does not: (its name, what is wrong)."""
         names = _DERIVED if column == "display" else _DERIVED[1:]
-        given = tuple(None if _blank(row.get(k)) else row[k] for k in names)
+        given = tuple(map(row.get, names))
+        if "" in given:
+            given = tuple(None if g == "" else g for g in given)
         if given.count(None) == len(given):
             return None
-        # Keyed by the cells as text (True is not 1), a blank one as "" (no cell given is ""); a
-        # display's key has one cell more than a value's.
-        key = (written, *("" if g is None else str(g) for g in given))
+        # Keyed by each cell's repr (True is not 1, 1 not 1.0 in a message), a blank one as None;
+        # a display's key has one cell more than a value's.
+        key = (written, *map(repr, given))
         if key not in self.value_checks:
             if len(self.value_checks) >= _MEMO:
                 self.value_checks.clear()
@@ -928,110 +942,120 @@ class _Importer:
         """Read every field of a row; note each problem with its column."""
         problems: list[tuple[str, str]] = []
 
-        def attempt(column: str, fn: Callable[[], Any]) -> Any:
+        def attempt(column: str, read: Callable[[Any], _T], cell: Any) -> _T | None:
+            """read(cell), or None with the problem noted."""
             try:
-                return fn()
+                return read(cell)
             except BadInput as e:
                 problems.append((column, e.message))
                 return None
 
+        def text(column: str, read: Callable[[str], _T], cell: Any) -> _T | None:
+            """read(the cell as text), or None with the problem noted."""
+            try:
+                return read(cell if type(cell) is str else _text(cell))
+            except BadInput as e:
+                problems.append((column, e.message))
+                return None
+
+        get = row.get
         if "" in row:  # a CSV line with the wrong number of cells
             problems.append(("", row[""]))
         else:
             for column in REQUIRED:
-                cell = row.get(column)
+                cell = get(column)
                 if (_blank(cell) or (isinstance(cell, str) and not cell.strip())) and not (
-                    column == "value" and not _blank(row.get("display"))
+                    column == "value" and not _blank(get("display"))
                 ):
                     problems.append((column, "empty; every row needs metric, value, date and source"))
         if problems:
             self._report(line, problems)
             return
-        metric_id = attempt("metric", lambda: self.metric(_text(row["metric"])))
-        source_id = attempt("source", lambda: self.source(_text(row["source"])))
-        via = row.get("via")
-        via_id = None if _blank(via) else attempt("via", lambda: self.source(_text(via)))
-        display = row.get("display")
-        value_column = "value" if _blank(display) else "display"
-        written = attempt(value_column, lambda: _text(row[value_column]))
-        value_ids = (
-            None
-            if written is None
-            else attempt(value_column, lambda: self.value(written))
-            if value_column == "value"
-            else attempt(value_column, lambda: self.displayed_value(written, row.get("value")))
-        )
-        if value_ids is not None:
-            assert written is not None
-            disagrees = self.check_value(row, written, value_column)
-            if disagrees:
-                problems.append(disagrees)
-                self.error_kinds.add("derived")
-        date = attempt("date", lambda: self.date(_text(row["date"])))
-        if date is not None and not _blank(row.get("date_precision")) and row["date_precision"] != date[2]:
-            problems.append(("date_precision", f"{row['date_precision']!r} does not match date {date[1]!r}"))
-        if metric_id is not None and not _blank(row.get("kind")):
-            attempt("kind", lambda: self.kind(metric_id, _text(row["kind"])))
-        extra: dict[str, Any] = {}
-        published = row.get("published")
-        if not _blank(published):
-            got = attempt("published", lambda: self.date(_text(published)))
-            if got is not None:
-                extra["published"] = got[1]
-        for column in ("url", "quote", "note"):
-            if not _blank(row.get(column)):
-                extra[column] = attempt(column, lambda c=column: _text(row[c]))
-        tags = row.get("tags")
-        if not _blank(tags) and tags != []:
-            got = attempt("tags", lambda: _tags(tags))
-            if got:
-                extra["tags"] = json.dumps(got, ensure_ascii=False)
-        for column in ("created_at", "updated_at", "removed_at"):
-            stamp = row.get(column)
-            if not _blank(stamp):
-                if isinstance(stamp, str) and _timestamp(stamp):
-                    extra[column] = stamp
+        metric_id = text("metric", self.metric, row["metric"])
+        source_id = text("source", self.source, row["source"])
+        via = get("via")
+        via_id = None if _blank(via) else text("via", self.source, via)
+        value_column = "value" if _blank(get("display")) else "display"
+        written = text(value_column, str, row[value_column])
+        value_ids = None
+        if written is not None:
+            try:
+                if value_column == "value":
+                    value_ids = self.value(written)
                 else:
-                    problems.append((column, f"{stamp!r} is not a time like 2025-09-12T10:00:00.000000Z"))
-        uid = row.get("uid")
-        if not _blank(uid):
-            uid = attempt("uid", lambda: _uid(uid))
+                    value_ids = self.displayed_value(written, get("value"))
+            except BadInput as e:
+                problems.append((value_column, e.message))
+            else:
+                disagrees = self.check_value(row, written, value_column)
+                if disagrees:
+                    problems.append(disagrees)
+                    self.error_kinds.add("derived")
+        date = text("date", self.date, row["date"])
+        precision = get("date_precision")
+        if date is not None and not _blank(precision) and precision != date[2]:
+            problems.append(("date_precision", f"{precision!r} does not match date {date[1]!r}"))
+        kind = get("kind")
+        if metric_id is not None and not _blank(kind):
+            text("kind", partial(self.kind, metric_id), kind)
+        published = get("published")
+        if _blank(published):
+            published = None
         else:
-            uid = None
-        history = row.get("history")
+            got = text("published", self.date, published)
+            published = None if got is None else got[1]
+        url, quote, note = (None if _blank(cell := get(c)) else text(c, str, cell) for c in ("url", "quote", "note"))
+        tags = get("tags")
+        if not _blank(tags) and tags != []:
+            got_tags = attempt("tags", _tags, tags)
+            tags = json.dumps(got_tags, ensure_ascii=False) if got_tags else None
+        else:
+            tags = None
+        stamps = []
+        for column in ("created_at", "updated_at", "removed_at"):
+            stamp = get(column)
+            if _blank(stamp):
+                stamp = None
+            elif not (type(stamp) is str and self.timestamp(stamp)):
+                problems.append((column, f"{stamp!r} is not a time like 2025-09-12T10:00:00.000000Z"))
+            stamps.append(stamp)
+        uid = get("uid")
+        uid = None if _blank(uid) else attempt("uid", _uid, uid)
+        history = get("history")
         if not _blank(history) and history != []:
-            got = attempt("history", lambda: _history(history))
-            if got and uid is None:
+            got_history = attempt("history", _history, history)
+            if got_history and uid is None:
                 problems.append(("history", "a history needs the uid of its fact"))
-            elif got:
-                extra["history"] = got
+            history = json.dumps(got_history, ensure_ascii=False) if got_history else None
+        else:
+            history = None
         if problems:
             self._report(line, problems)
             return
         if self.errors:
             return  # nothing will be written: only keep checking
-        assert value_ids is not None and date is not None
-        if "removed_at" not in extra:
+        assert value_ids is not None and date is not None and metric_id is not None and source_id is not None
+        created_at, updated_at, removed_at = stamps
+        if removed_at is None:
             key = _plain_key((line, metric_id, source_id, value_ids[0], value_ids[1], date[0]))
             self.tell_apart((line,), (key if via_id is None else (*key, via_id),))  # a plain row's key, and the via
-        self.staged_rows.append(
-            (
-                line,
-                uid,
-                metric_id,
-                source_id,
-                via_id,
-                value_ids[0],
-                value_ids[1],
-                date[0],
-                "removed_at" in extra,
-                *(extra.get(k) for k in ("published", "url", "quote", "note", "tags", "created_at", "updated_at")),
-                extra.get("removed_at"),
-                json.dumps(extra["history"], ensure_ascii=False) if "history" in extra else None,
-            )
-        )
+        ids = (line, uid, metric_id, source_id, via_id, value_ids[0], value_ids[1], date[0])
+        rest = (published, url, quote, note, tags, removed_at, history)
+        if rest == _NOTHING_MORE:  # most rows of an export: staged without the seven NULLs (store.stage_rows)
+            self.staged_rows.append((*ids, created_at, updated_at))
+        else:
+            self.staged_rows.append((*ids, removed_at is not None, *rest[:5], created_at, updated_at, *rest[5:]))
         if len(self.staged_rows) >= _BATCH:
             self.flush()
+
+    def timestamp(self, text: str) -> bool:
+        """Whether `text` is a time (_timestamp), remembered: the rows of one import share a few."""
+        known = self.stamps.get(text)
+        if known is None:
+            if len(self.stamps) >= _MEMO:
+                self.stamps.clear()
+            known = self.stamps[text] = _timestamp(text)
+        return known
 
     def _report(self, line: int, problems: list[tuple[str, str]]) -> None:
         self.bad_rows += 1
@@ -1205,6 +1229,7 @@ def _stage_plain_csv(importer: _Importer, rows: CsvRows, progress: Callable[[], 
 
 _CHUNK = 1000  # rows read at a time by the loop of a plain CSV
 _first, _second = itemgetter(0), itemgetter(1)
+_NOTHING_MORE = (None,) * 7  # no published, url, quote, note, tags, removed_at or history
 _plain_key = itemgetter(1, 2, 5, 4)  # a staged plain row's (metric, source, date, interval) ids, see note
 
 

@@ -1000,6 +1000,7 @@ class Store:
         # A bigger page cache for this connection: the facts of a 100,000-row import (about
         # 18 MB) stay in it for the index builds and history snapshots that read them back.
         self.conn.execute("PRAGMA cache_size = -32768")
+        self.conn.execute("PRAGMA temp.cache_size = -32768")
         for sql in (
             "DROP TABLE IF EXISTS temp.import_rows",
             "DROP TABLE IF EXISTS temp.import_values",
@@ -1028,11 +1029,10 @@ class Store:
     # Rows a statement: 600 parameters at most, within the 999 of SQLite before 3.32.
     _STAGED_A_STATEMENT = 100
 
-    def _stage(self, into: str, row: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        """INSERT INTO `into` VALUES `row` for each of `rows`, _STAGED_A_STATEMENT rows a
+    def _stage(self, into: str, row: str, rows: Sequence[tuple[Any, ...]], n: int = _STAGED_A_STATEMENT) -> None:
+        """INSERT INTO `into` VALUES `row` for each of `rows`, `n` rows a
         statement: a big import steps through a thousand statements rather than one a row
         (100,000 rows of ids: 85 -> 50 ms)."""
-        n = self._STAGED_A_STATEMENT
         whole = len(rows) - len(rows) % n
         if whole:
             sql = f"INSERT INTO {into} VALUES " + ", ".join([row] * n)
@@ -1051,13 +1051,24 @@ class Store:
 
     def stage_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """(line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id, removed, published, url,
-        quote, note, tags, created_at, updated_at, removed_at, history) rows."""
+        quote, note, tags, created_at, updated_at, removed_at, history) rows, and rows of the first eight
+        and created_at, updated_at (the others NULL, not removed): these go in by a statement of their
+        ten cells, 50 rows a statement (100,000 rows: 180 ms, against 575 ms binding all 18 cells)."""
+        whole = [row for row in rows if len(row) == 18]
         self.conn.executemany(
             "INSERT INTO import_rows (line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id,"
             " removed, published, url, quote, note, tags, created_at, updated_at, removed_at, history)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            whole,
         )
+        if len(whole) < len(rows):
+            self._stage(
+                "import_rows (line, uid, metric_id, source_id, via_id, value_id, interval_id, date_id,"
+                " created_at, updated_at, removed)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                [row for row in rows if len(row) == 10],
+                50,
+            )
 
     def stage_plain_rows(self, rows: Sequence[tuple[int, int, int, int, int, int]]) -> None:
         """(line, metric_id, source_id, value_id, interval_id, date_id): rows with nothing else."""
