@@ -1000,7 +1000,6 @@ class Store:
         # A bigger page cache for this connection: the facts of a 100,000-row import (about
         # 18 MB) stay in it for the index builds and history snapshots that read them back.
         self.conn.execute("PRAGMA cache_size = -32768")
-        self.conn.execute("PRAGMA temp.cache_size = -32768")
         for sql in (
             "DROP TABLE IF EXISTS temp.import_rows",
             "DROP TABLE IF EXISTS temp.import_values",
