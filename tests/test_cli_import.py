@@ -372,7 +372,12 @@ def test_qualifier_low_and_high_must_agree_with_the_value_without_a_display(
         line = json.dumps({"metric": "pp", "date": "2021", "source": "V", **fields})
         refused(run("import", write(tmp_path, line + "\n", "a.jsonl")), db_path, f"line 1, {wanted}")
     # each row is checked as written, even where an earlier row's cells are equal in Python (1 == True == 1.0)
-    alike = [{"value": "1", "low": 1}, {"value": "1", "low": True}, {"value": "5", "low": 3}, {"value": "5", "low": 3.0}]
+    alike = [
+        {"value": "1", "low": 1},
+        {"value": "1", "low": True},
+        {"value": "5", "low": 3},
+        {"value": "5", "low": 3.0},
+    ]
     lines = "".join(json.dumps({"metric": "pp", "date": "2021", "source": "V", **f}) + "\n" for f in alike)
     refused(
         run("import", write(tmp_path, lines, "a.jsonl")),

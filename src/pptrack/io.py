@@ -640,6 +640,7 @@ class _Importer:
         self.staged_values: list[tuple[Any, ...]] = []
         self.staged_dates: list[tuple[Any, ...]] = []
         self.staged_rows: list[tuple[Any, ...]] = []
+        self.staged_bare: list[tuple[Any, ...]] = []  # rows with ids and times only (Store.stage_bare_rows)
         self.plain_rows: list[tuple[int, int, int, int, int, int]] = []
         # The hash of each live row's key (see tell_apart): while no two rows share one
         # (`repeated`), no row repeats an earlier one and that search is skipped. None: rows
@@ -1041,11 +1042,11 @@ class _Importer:
             self.tell_apart((line,), (key if via_id is None else (*key, via_id),))  # a plain row's key, and the via
         ids = (line, uid, metric_id, source_id, via_id, value_ids[0], value_ids[1], date[0])
         rest = (published, url, quote, note, tags, removed_at, history)
-        if rest == _NOTHING_MORE:  # most rows of an export: staged without the seven NULLs (store.stage_rows)
-            self.staged_rows.append((*ids, created_at, updated_at))
+        if rest == _NOTHING_MORE:  # most rows of an export: staged without the seven NULLs
+            self.staged_bare.append((*ids, created_at, updated_at))
         else:
             self.staged_rows.append((*ids, removed_at is not None, *rest[:5], created_at, updated_at, *rest[5:]))
-        if len(self.staged_rows) >= _BATCH:
+        if len(self.staged_rows) + len(self.staged_bare) >= _BATCH:
             self.flush()
 
     def timestamp(self, text: str) -> bool:
@@ -1068,18 +1069,20 @@ class _Importer:
             store = self.store
             store.stage_values(self.staged_values)
             store.stage_dates(self.staged_dates)
-            if self.direct and self.staged_rows:
+            if self.direct and (self.staged_rows or self.staged_bare):
                 self.end_direct()
             if self.direct:
                 store.add_plain_facts(self.plain_rows, self.stamp, self.clock_ms)
                 self.direct_added += len(self.plain_rows)
             else:
                 store.stage_rows(self.staged_rows)
+                store.stage_bare_rows(self.staged_bare)
                 store.stage_plain_rows(self.plain_rows)
             store.stage_plain_rows(self.repeats)
         self.staged_values.clear()
         self.staged_dates.clear()
         self.staged_rows.clear()
+        self.staged_bare.clear()
         self.plain_rows.clear()
         self.repeats.clear()
 
