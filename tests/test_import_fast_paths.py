@@ -79,6 +79,29 @@ def test_no_two_rows_alike_is_not_taken_for_granted_past_the_memory_limit(
     assert len(run_json("list")) == 5
 
 
+@pytest.mark.parametrize("uidless_at", [None, 0, 1, 4])
+def test_past_the_memory_limit_only_a_row_without_uid_is_present_for_being_like_an_earlier_one(
+    run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uidless_at: int | None
+) -> None:
+    # Rows of an export, each with its uid: identical in content, each is the fact its uid
+    # names (all added). A row without a uid, wherever it comes, that repeats an earlier row
+    # is already present, however many rows came before it.
+    monkeypatch.setattr("pptrack.io._KEYS", 2)  # more rows than are told apart in memory
+    rows = [{"uid": f"u-{n}", "metric": "pp", "value": n % 2, "date": "2021", "source": "X"} for n in range(6)]
+    if uidless_at is not None:
+        rows.insert(uidless_at, {"metric": "pp", "value": 0, "date": "2021", "source": "X"})
+    lines = "".join(json.dumps(r) + "\n" for r in rows)
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines)
+    result = run("import", str(path))
+    present = 0 if uidless_at in (None, 0) else 1  # first, it repeats no row before it
+    assert (
+        result.stderr.splitlines()[-1]
+        == f"imported {len(rows) - present} fact(s); {present} already present; 0 updated"
+    )
+    assert len(run_json("list")) == len(rows) - present
+
+
 def test_a_row_like_an_early_one_is_found_once_intervals_are_no_longer_numbered(
     run: Run, run_json, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

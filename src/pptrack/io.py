@@ -647,6 +647,7 @@ class _Importer:
         # are no longer told apart (too many to keep, or intervals no longer numbered).
         self.keys: set[int] | None = set()
         self.repeated = False
+        self.uidless = False  # whether a row without a uid was read
         # Into a database without facts, rows of just metric, value, date and source go straight
         # into `facts` (store.add_plain_facts), its other indexes dropped until the end; while
         # no row of any other kind came before. A row whose key's hash an earlier row has is
@@ -691,8 +692,10 @@ class _Importer:
                 self.told_apart = self.direct_added + len(self.plain_rows)
 
     def twins_possible(self) -> bool:
-        """Whether some live row may be identical to an earlier one of the import."""
-        return self.keys is None or self.repeated  # (intervals no longer numbered: keys is None)
+        """Whether some live row without a uid may be identical to an earlier one of the import:
+        only such a row is already present for being one (a row with a uid is the fact it names).
+        A million rows of an export, each with its uid, skip that search (3.4 s)."""
+        return self.uidless and (self.keys is None or self.repeated)  # (intervals no longer numbered: keys is None)
 
     def tell_apart(self, rows: Sequence[_T], keys: Iterable[tuple[int, ...]]) -> tuple[Sequence[_T], list[_T]]:
         """Live rows, each by its key (the (metric, source, date, interval) ids, and its via's
@@ -928,6 +931,7 @@ class _Importer:
         _PlainRows. Flushed after every _BATCH rows, as if staged one by one."""
         if self.errors:
             return  # nothing will be written: only keep checking
+        self.uidless = True
         plain = self.plain_rows
         room = _BATCH - len(plain) - len(self.repeats)
         while len(rows) > room:  # flushed where rows staged one by one would be
@@ -1021,7 +1025,11 @@ class _Importer:
                 problems.append((column, f"{stamp!r} is not a time like 2025-09-12T10:00:00.000000Z"))
             stamps.append(stamp)
         uid = get("uid")
-        uid = None if _blank(uid) else attempt("uid", _uid, uid)
+        if _blank(uid):
+            uid = None
+            self.uidless = True
+        else:
+            uid = attempt("uid", _uid, uid)
         history = get("history")
         if not _blank(history) and history != []:
             got_history = attempt("history", _history, history)
