@@ -92,7 +92,7 @@ def test_nothing_to_draw_writes_nothing(run: Run, belarus: None, tmp_path: Path)
 
 def test_a_folder_that_does_not_exist_fails_cleanly(run: Run, belarus: None, tmp_path: Path) -> None:
     result = run("plot", PP, "-o", str(tmp_path / "missing" / "c.png"))
-    assert result.exit_code == 1 and "cannot write" in result.stderr and result.stderr.count("\n") == 1
+    assert result.exit_code == 2 and "cannot write" in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_missing_matplotlib_names_the_extra(

@@ -253,7 +253,5 @@ def save_image(path: Path, title: str, ylabel: str, facts: Sequence[Fact]) -> li
     ax.set_ylabel(_mpl_text(ylabel))
     ax.grid(True, alpha=0.3)
     ax.legend(title="source")
-    write_whole(
-        path, lambda tmp: fig.savefig(tmp, format=path.suffix.lower().lstrip(".")), unwritable_is_bad_input=False
-    )
+    write_whole(path, lambda tmp: fig.savefig(tmp, format=path.suffix.lower().lstrip(".")))
     return drawn

@@ -670,20 +670,18 @@ def blank_line(out: IO[str] | None = None) -> None:
     (out or sys.stdout).write("\n")
 
 
-def write_whole(path: Path, write: Callable[[Path], object], *, unwritable_is_bad_input: bool = True) -> None:
+def write_whole(path: Path, write: Callable[[Path], object]) -> None:
     """Write the file at `path` whole or not at all (`export -o`, `plot -o`): `write` fills a
     temporary file beside it, which then takes its name. A failure while writing (a full disk)
-    exits 1; a path where no file can be made (no such folder, not allowed) is bad input (2),
-    unless `unwritable_is_bad_input` is False (`plot`, whose tests hold it to 1 since it came)."""
+    exits 1; a path where no file can be made (no such folder, not allowed) is bad input (2)."""
     from .errors import BadInput, PptrackError
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.partial{path.suffix}")
     try:
         open(tmp, "w").close()
     except OSError as e:
-        error = BadInput if unwritable_is_bad_input else PptrackError
         where = "give -o a file in a folder you can write to"
-        raise error(f"cannot write {str(path)!r}: {e.strerror or e}; {where}") from None
+        raise BadInput(f"cannot write {str(path)!r}: {e.strerror or e}; {where}") from None
     try:
         write(tmp)
         os.replace(tmp, path)
