@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PPTRACK = shutil.which("pptrack", path=str(Path(sys.executable).parent)) or "pptrack"
 
 
@@ -98,3 +100,30 @@ def test_colour_on_a_terminal_and_none_with_no_color(db_path: Path) -> None:
     assert "CONFLICT" in coloured and colour.search(coloured)
     plain = on_a_terminal("diff-sources", "pp", db=db_path, env={"NO_COLOR": "1"})
     assert "CONFLICT" in plain and not colour.search(plain)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list",),
+        ("list", "--format", "json"),
+        ("list", "--format", "tsv"),
+        ("timeline", "pp"),
+        ("timeline", "pp", "--format", "json"),
+        ("export",),
+    ],
+)
+def test_a_reader_that_leaves_early_gets_the_same_exit_from_every_format(db_path: Path, args: tuple[str, ...]) -> None:
+    # `pptrack ... | head -c 100`: the reader goes before the output (over 64 KiB, more than a
+    # pipe holds) is written. Every format stops quietly with 1, the output not delivered
+    # whole; tables and timeline's JSON once exited 0, Python's text stream dropping the rest unsaid.
+    rows = [f"pp,{1000 + i},{2000 + i // 365}-{i % 12 + 1:02d}-{i % 28 + 1:02d},Source {i % 7}" for i in range(3000)]
+    made = pptrack("import", "-", "--format", "csv", db=db_path, stdin="metric,value,date,source\n" + "\n".join(rows))
+    assert made.returncode == 0, made.stderr
+    env = {**os.environ, "PPTRACK_DB": str(db_path)}
+    proc = subprocess.Popen([PPTRACK, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert len(proc.stdout.read(100)) == 100
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 1
+    assert proc.stderr.read() == b""

@@ -145,7 +145,7 @@ def write_records(
     (default: the keys of the first record)."""
     out = out or sys.stdout
     if fmt == "json":
-        out.write(json_array(records))
+        write_text(json_array(records), out)
     elif fmt == "jsonl":
         for line in _json_lines(records):
             out.write(line + "\n")
@@ -300,6 +300,20 @@ def _json_safe_utf8(data: bytes) -> bytes:
     return data
 
 
+def write_text(text: str, out: IO[str] | None = None) -> None:
+    """`text` written whole to `out` (stdout), as write_utf8 writes: after a short write the
+    rest follows, and a reader gone (`| head`) raises BrokenPipeError. Python's own text
+    stream, given more than a pipe holds when its reader leaves, writes what fits and drops
+    the rest without an error (CPython 3.11: `pptrack list` of 10,000 facts into
+    `head -c 100` exited 0, 64 KiB of its 590 KiB written, where `--format tsv` exited 1)."""
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: the text stream says what it cannot write
+        (out or sys.stdout).write(text)
+        return
+    write_utf8([data], out or sys.stdout)
+
+
 def write_utf8(pieces: Sequence[bytes], out: IO[str]) -> None:
     """The text that `pieces` (UTF-8) make, written to the text stream `out`: when `out` is a
     UTF-8 file (stdout, usually), straight to its file descriptor in one writev, not joined,
@@ -370,7 +384,7 @@ def _write_columns(raw: list[list[object]], columns: Sequence[Column], out: IO[s
     head = _padded([[h] for h in headers], [[cell_width(h)] for h in headers], widths, columns)
     lines = ["  ".join(h[0] for h in head).rstrip(), "  ".join("-" * w for w in widths).rstrip()]
     lines.extend(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))  # no Python call a line
-    out.write("\n".join(lines) + "\n")
+    write_text("\n".join(lines) + "\n", out)
 
 
 def _cell_widths(values: list[str]) -> list[int]:

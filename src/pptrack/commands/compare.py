@@ -62,12 +62,10 @@ def diff_sources(
 
 
 def _write(c: "Comparison", fmt: Format) -> None:
-    from ..render import to_json, write_delimited, write_records
+    from ..render import to_json, write_delimited, write_records, write_text
 
     if fmt is Format.json:
-        import sys
-
-        sys.stdout.write(to_json(c.to_dict()) + "\n")
+        write_text(to_json(c.to_dict()) + "\n")
     elif fmt is Format.jsonl:
         write_records([r.to_dict(c.sources) for r in c.rows], fmt.value, [])
     elif fmt in (Format.csv, Format.tsv):

@@ -90,12 +90,10 @@ def fact_columns() -> list[Any]:
 
 def write_facts(facts: Sequence[Fact], fmt: Format, *, one: bool = False) -> None:
     """Facts in any format; `one` prints a single fact as an object (show, add)."""
-    from ..render import to_json, write_records
+    from ..render import to_json, write_records, write_text
 
     records = [f.to_dict() for f in facts]
     if one and fmt is Format.json:
-        import sys
-
-        sys.stdout.write(to_json(records[0]) + "\n")
+        write_text(to_json(records[0]) + "\n")
         return
     write_records(records, fmt.value, fact_columns(), fields=FACT_FIELDS)

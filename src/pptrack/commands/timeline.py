@@ -175,15 +175,15 @@ def timeline(
         return
     if chart:
         import shutil
-        import sys
 
         from ..chart import terminal_chart
+        from ..render import write_text
 
         width = shutil.get_terminal_size((80, 24)).columns
         color = _color_allowed()
         for i, block in enumerate(blocks):
             text, left_out = terminal_chart(block.metric, [r.fact for r in block.rows], width=width, color=color)
-            sys.stdout.write(("\n" if i else "") + text)
+            write_text(("\n" if i else "") + text)
             if left_out:
                 names = ", ".join(left_out[:5]) + (", ..." if len(left_out) > 5 else "")
                 tell([f"{block.metric}: not drawn, having fewer figures: {names} (--source chooses)"])
