@@ -164,6 +164,21 @@ def test_folded_lines_fit_and_keep_every_character(text: str, width: int) -> Non
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
 
+def test_a_long_word_folds_after_a_hyphen_or_slash_before_it_is_cut() -> None:
+    """At 80 columns a tag like `political-prisoners-of-conscience` was cut mid-word
+    (`political-prisone` / `rs-of-conscience`); a space still comes first, and a leading
+    minus is never a place to fold."""
+    assert render.fold("belarus, political-prisoners-of-conscience,", 17) == [
+        "belarus,",
+        "political-",
+        "prisoners-of-",
+        "conscience,",
+    ]
+    assert render.fold("https://example.org/a/long-path", 20) == ["https://example.org/", "a/long-path"]
+    assert render.fold("-123456789", 4) == ["-123", "4567", "89"]
+    assert render.fold("a-b cdefgh", 6) == ["a-b", "cdefgh"]
+
+
 def test_a_wide_character_in_a_one_cell_column_is_folded_not_looped_on() -> None:
     """A bug: folding 中文 to one cell looked for the longest prefix that fits, found none and
     took nothing, forever. A character wider than its column is a line of its own."""

@@ -646,8 +646,10 @@ def _fitting(s: str, width: int) -> int:
 
 
 def fold(s: str, width: int) -> list[str]:
-    """`s` as lines of at most `width` cells (cut at spaces where it can be). A character
-    wider than `width` (CJK in a one-cell column) is a line of its own, over the width."""
+    """`s` as lines of at most `width` cells, cut at spaces where it can be, else after a
+    hyphen or slash (`political-` / `prisoners-of-conscience`, a tag; a URL's path), else
+    where the width ends. A character wider than `width` (CJK in a one-cell column) is a
+    line of its own, over the width."""
     if cell_width(s) <= width:
         return [s]
     lines: list[str] = []
@@ -656,6 +658,10 @@ def fold(s: str, width: int) -> list[str]:
         space = head.rfind(" ")
         if space > 0:
             head = head[:space]
+        else:
+            joint = max(head.rfind("-"), head.rfind("/"))
+            if joint > 0:
+                head = head[: joint + 1]
         lines.append(head)
         s = s[len(head) :].lstrip(" ")
     if s:
