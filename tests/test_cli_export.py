@@ -200,3 +200,33 @@ def test_jsonl_and_csv_stream_record_by_record(fmt: str) -> None:
     write_records(records(), fmt, [], fields=["uid", "value"], out=out)
     header = 1 if fmt == "csv" else 0
     assert lines_at_pull == [header + i for i in range(5)]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "datasette-metadata"])
+@pytest.mark.parametrize("as_named", ["same", "relative", "link"])
+def test_export_onto_the_database_itself_is_refused(
+    run: Run, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, as_named: str
+) -> None:
+    """A bug: `export -o` naming the database replaced every fact with their export, and
+    aliases, units and labels, which an export does not carry, were gone."""
+    add(run, "pp", "888", "2021-12", "Viasna")
+    before = db_path.read_bytes()
+    target = db_path
+    if as_named == "relative":
+        monkeypatch.chdir(tmp_path)
+        target = Path(".") / db_path.name
+    elif as_named == "link":
+        target = tmp_path / "backup.jsonl"
+        target.symlink_to(db_path)
+    result = run("export", "--format", fmt, "-o", str(target))
+    assert result.exit_code == 2 and "is the database's own file" in result.stderr
+    assert result.stderr.count("\n") == 1 and db_path.read_bytes() == before
+    assert "888" in run("list").stdout
+
+
+def test_export_onto_the_databases_journal_is_refused(run: Run, db_path: Path, tmp_path: Path) -> None:
+    add(run, "pp", "888", "2021-12", "Viasna")
+    wal = db_path.with_name(db_path.name + "-wal")
+    wal.touch()  # as a reader holding the database open in WAL mode leaves it
+    result = run("export", "-o", str(wal), "--format", "jsonl")
+    assert result.exit_code == 2 and "-wal" in result.stderr

@@ -123,3 +123,13 @@ def test_a_name_ending_in_a_slash_is_a_folder_not_an_image(run: Run, belarus: No
     result = run("plot", PP, "-o", str(tmp_path / "x") + "/" + name)
     assert result.exit_code == 2 and "names a folder: give -o a file name ending .png or .svg" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_an_image_over_the_database_is_refused(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "facts.png"  # a database may have any name
+    monkeypatch.setenv("PPTRACK_DB", str(db))
+    add(run, PP, "888", "2021-12", "Viasna")
+    before = db.read_bytes()
+    result = run("plot", PP, "-o", str(db))
+    assert result.exit_code == 2 and "is the database's own file" in result.stderr
+    assert db.read_bytes() == before

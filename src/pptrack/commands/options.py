@@ -66,6 +66,24 @@ def opened(db: Path | None, *, write: bool, create: bool = True, aside: bool = F
         store.close()
 
 
+def not_the_database(output: Path, db: Path | None) -> None:
+    """Refuse an `-o` (export, plot) that names the database or a file SQLite keeps beside
+    it: what is written would take the place of every fact, aliases and units with them."""
+    import os
+
+    from ..errors import BadInput
+    from ..store import default_db_path
+
+    database = Path(db or default_db_path())
+    for own in (database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal"))):
+        try:
+            same = os.path.samefile(output, own)
+        except (OSError, ValueError):  # either is missing, or no path at all
+            continue
+        if same:
+            raise BadInput(f"-o {str(output)!r} is the database's own file {str(own)!r}; give -o another file")
+
+
 def tell(notices: Sequence[str]) -> None:
     from ..render import notice
 

@@ -18,6 +18,7 @@ from .options import (
     FormatOption,
     MonthFirst,
     day_order,
+    not_the_database,
     opened,
     tell,
 )
@@ -282,6 +283,7 @@ def plot(
     from ..timeline import timelines
 
     path = check_image_path(output)
+    not_the_database(path, db)
     load_matplotlib()
     with opened(db, write=False) as store:
         blocks = timelines(store, metric, sources=source or [], since=since, until=until)

@@ -8,7 +8,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Optional
 # signatures twice a run (see commands/facts.py).
 import typer
 
-from .options import DayFirst, DbOption, MonthFirst, Strict, day_order, opened, tell
+from .options import DayFirst, DbOption, MonthFirst, Strict, day_order, not_the_database, opened, tell
 
 if TYPE_CHECKING:
     from ..io import ImportResult
@@ -97,6 +97,8 @@ def export(
     from ..store import default_db_path
 
     kind = export_format_for(str(output) if output else None, fmt)
+    if output is not None and str(output) != "-":
+        not_the_database(output, db)
     if kind == "datasette-metadata":
         name = Path(db or default_db_path()).stem
         _write(output, lambda out: out.write(to_json(datasette_metadata(name)) + "\n"))
