@@ -186,9 +186,10 @@ def read_rows(stream: IO[str], fmt: str) -> Iterable[tuple[int, dict[str, Any]]]
     return _json_rows(stream)
 
 
-def started(rows: Iterable[tuple[int, dict[str, Any]]], name: str) -> Iterable[tuple[int, dict[str, Any]]]:
-    """The same rows, with the first one read already: a file that is empty, undecodable or
-    not the format it claims fails here, before anything is opened for writing."""
+def started(rows: Iterable[tuple[int, dict[str, Any]]], name: str) -> Iterable[tuple[int, dict[str, Any]]] | None:
+    """The same rows, with the first one read already: a file that is undecodable or not the
+    format it claims fails here, before anything is opened for writing. None: the file holds
+    no facts, as the export of an empty database does (a header, `[]`, no line)."""
     try:
         if isinstance(rows, CsvRows):
             found = rows.peek()
@@ -199,9 +200,7 @@ def started(rows: Iterable[tuple[int, dict[str, Any]]], name: str) -> Iterable[t
             rows = itertools.chain((first,), rows) if first is not None else rows
     except UnicodeDecodeError as e:
         raise BadInput(f"{name!r} is not UTF-8 text (byte {e.start}); save it as UTF-8 and import again") from None
-    if not found:
-        raise BadInput(f"{'stdin' if name == '-' else repr(name)} has no facts to import (nothing after the header)")
-    return rows
+    return rows if found else None
 
 
 def _accepted() -> str:
@@ -453,13 +452,9 @@ def _object(item: Any, where: str) -> dict[str, Any]:
 
 
 def _jsonl_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    seen = False
     for n, text in enumerate(stream, start=1):
         if text.strip():
-            seen = True
             yield n, _object(_json(text, f"line {n}"), f"line {n}")
-    if not seen:
-        raise BadInput("the file is empty; a JSON Lines import has one fact object a line")
 
 
 # Characters a JSON array's reader takes from the file at a time (see _ArrayReader).

@@ -29,7 +29,7 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import facts: all rows or none; importing the same file again adds nothing."""
-    from ..io import detect_format, import_facts, open_input, read_rows, row_word, started
+    from ..io import ImportResult, detect_format, import_facts, open_input, read_rows, row_word, started
     from ..render import progress
 
     order = day_order(dayfirst, monthfirst)
@@ -38,6 +38,10 @@ def import_(
         # A file that is not what it says fails before the database is opened.
         kind = detect_format(source, fmt)
         rows = started(read_rows(source.text, kind), source.name)
+        if rows is None:  # an export of an empty database: nothing to add, no file to make
+            name = "stdin" if source.name == "-" else repr(source.name)
+            tell([f"{name} holds no facts", ImportResult(dry_run=dry_run).summary()])
+            return
         with (
             # A new database is built beside its path and appears there only when whole:
             # a failed import leaves no file, and no fsync is paid until it is complete.
