@@ -88,3 +88,45 @@ def test_show_sent_to_a_pipe_is_not_folded(run: Run) -> None:
     url = "https://example.org/" + "a" * 120
     add(run, PP, "5", "2025", "Viasna", "--url", url)
     assert any(line.endswith(url) for line in run("show", "1").stdout.splitlines())
+
+
+@pytest.mark.parametrize("columns", [30, 40, 60])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("history", "6"),
+        ("diff-sources", PP, "--period", "year"),
+        ("list",),
+        ("timeline", PP),
+        ("latest",),
+        ("metrics", "list"),
+        ("sources", "list"),
+    ],
+)
+def test_a_table_too_wide_for_its_headers_is_shown_a_row_at_a_time(
+    run: Run, examples: None, monkeypatch: pytest.MonkeyPatch, columns: int, args: tuple[str, ...]
+) -> None:
+    """A bug: below 74 columns `history` (ten columns, each at least its header) overran the
+    terminal, and diff-sources' title too. A table whose headers do not fit side by side is
+    shown as records: a column's name, then its value folded to the width."""
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("NO_COLOR", "1")
+    result = run(*args)
+    assert result.exit_code in (0, 1), result.stderr  # diff-sources: 1 where sources conflict
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()
+    assert lines and max(render.cell_width(line) for line in lines) <= columns
+    assert not any(line.endswith(" ") for line in lines)
+
+
+def test_narrow_history_keeps_every_field(run: Run, examples: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    add(run, PP, "5", "2021", "X", "--quote", "A long quote that has to fold over several lines of forty cells")
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", run("history", "7").stdout).splitlines()
+    assert [line.split()[0] for line in lines if line[:1] != " "] == [
+        *("version", "changed_at", "change", "date", "metric", "value", "source", "via", "quote", "note")
+    ]
+    assert lines[5] == "value       5" and lines[7] == "via"
+    quote = " ".join(line[12:] for line in lines[8:] if line.startswith(("quote", " ")))
+    assert quote == "A long quote that has to fold over several lines of forty cells"

@@ -75,7 +75,25 @@ def as_rich_prints(
         text.rstrip()
         return text
 
-    lines = [Text(render.safe_text(title), style="bold")] if title else []
+    lines = [Text(part, style="bold") for part in render.fold(render.safe_text(title), con.width)] if title else []
+    if sum(widths) + 2 * (len(widths) - 1) > con.width:  # the headers do not fit: a row at a time
+        key_width = max(render.cell_width(h) for h in headers)
+        room = max(con.width - key_width - 2, 1)
+        for r, (row, row_styles) in enumerate(zip(cells, styles, strict=True)):
+            if r:
+                lines.append(Text())
+            for h, v, style in zip(headers, row, row_styles, strict=True):
+                parts = [part.rstrip() for part in render.fold(v, room)]
+                first = Text().append(h, style="bold")
+                if parts[0]:
+                    first.append(" " * (key_width - render.cell_width(h) + 2))
+                    first.append(parts[0], style=style or "")
+                lines.append(first)
+                for more in parts[1:]:
+                    lines.append(Text(" " * (key_width + 2)).append(more, style=style or ""))
+        if lines:
+            con.print(Text("\n").join(lines), no_wrap=True, overflow="ignore", crop=False, soft_wrap=True)
+        return
     folded_headers = [render.fold(h, w) for h, w in zip(headers, widths, strict=True)]
     for k in range(max(len(f) for f in folded_headers)):
         lines.append(line([f[k] if k < len(f) else "" for f in folded_headers], ["bold"] * len(columns)))

@@ -472,10 +472,13 @@ def _terminal_table(
     con = console(out)
     widths = _fit(natural, headers, columns, con.width, by_column)
     paint = _Painter(con)
+    lines: list[str] = [paint(part, "bold") for part in fold(title, con.width)] if title else []
+    if sum(widths) + 2 * (len(widths) - 1) > con.width:  # too narrow for the headers side by side
+        _terminal_records(by_column, styles, headers, con.width, paint, lines)
+        con.file.write("".join(line + "\n" for line in lines))
+        con.file.flush()
+        return
     folds = _fit_cells(by_column, sizes, widths, columns)  # row -> column -> the lines of a folded cell
-    lines: list[str] = []
-    if title:
-        lines.append(paint(title, "bold"))
     lines.extend(
         _styled_line(parts, widths, columns, ["bold"] * len(columns), paint) for parts in _header_lines(headers, widths)
     )
@@ -497,6 +500,32 @@ def _terminal_table(
     file = con.file
     file.write("\n".join(lines) + "\n")
     file.flush()
+
+
+def _terminal_records(
+    by_column: list[list[str]],
+    styles: dict[int, list[str | None]],
+    headers: list[str],
+    room: int,
+    paint: _Painter,
+    lines: list[str],
+) -> None:
+    """A table whose headers alone are wider than the terminal (`history`'s ten columns at
+    60), as `psql` shows one in its expanded display: each row a block of lines, a column's
+    name (bold) then its value, folded to the width, the blocks apart by a blank line."""
+    width = max(map(cell_width, headers))
+    keys = [(paint(h, "bold"), " " * (width - cell_width(h) + 2)) for h in headers]
+    room = max(room - width - 2, 1)
+    no_style = [None] * len(headers)
+    for r in range(len(by_column[0]) if by_column else 0):
+        if r:
+            lines.append("")
+        row_styles = styles.get(r, no_style)
+        for (key, gap), values, style in zip(keys, by_column, row_styles, strict=True):
+            parts = [part.rstrip() for part in fold(values[r], room)]
+            shown = [paint(part, style) if style else part for part in parts]
+            lines.append(key + gap + shown[0] if shown[0] else key)
+            lines.extend(" " * (width + 2) + more for more in shown[1:])
 
 
 def _fit(
