@@ -332,3 +332,17 @@ def test_a_number_beside_the_year_that_is_no_month_is_refused_saying_so(run: Run
     assert result.stderr.startswith("error: cannot read date '13/2025' (13 is not a month; a month with its year")
     assert "write e.g. 2024-05-21, 2025-08" in result.stderr and result.stderr.count("\n") == 1
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("how", ["empty --db", "env", "explicit folder"])
+def test_a_folder_for_the_database_is_bad_input(run: Run, tmp_path: Path, monkeypatch, how: str) -> None:
+    """A bug: `--db ""` (the current folder) exited 1 where `--db FOLDER` exited 2."""
+    monkeypatch.chdir(tmp_path)
+    if how == "env":
+        monkeypatch.setenv("PPTRACK_DB", str(tmp_path))
+        result = run("list")
+    else:
+        result = run("list", "--db", "" if how == "empty --db" else str(tmp_path))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "--db" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import models
-from .errors import DatabaseProblem, NotFound
+from .errors import BadInput, DatabaseProblem, NotFound
 from .migrations import SCHEMA_VERSION, migrate
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def open_db(
         if aside:
             return _open_aside(path, made)
     elif path.is_dir():
-        raise DatabaseProblem(f"{path} is a folder; --db takes the path of a database file")
+        raise BadInput(f"{path} is a folder; --db takes the path of a database file")
     conn: sqlite3.Connection | None = None
     try:
         conn = _connect(str(path), timeout=BUSY_TIMEOUT_S if wait else 0)
