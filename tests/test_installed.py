@@ -127,3 +127,15 @@ def test_a_reader_that_leaves_early_gets_the_same_exit_from_every_format(db_path
     proc.stdout.close()
     assert proc.wait(timeout=60) == 1
     assert proc.stderr.read() == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [((), "add, list, show"), (("metrics",), "list, add, alias, rename"), (("sources",), "list, add, alias, merge")],
+)
+def test_a_missing_command_is_one_line_naming_the_commands(db_path: Path, args: tuple[str, ...], named: str) -> None:
+    """A bug: `pptrack` alone exited 2 with its help on stdout and a blank line on stderr."""
+    result = pptrack(*args, db=db_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: missing command; give one of ")
+    assert named in result.stderr and f"see '{' '.join(('pptrack', *args))} --help'" in result.stderr

@@ -130,7 +130,7 @@ class PptrackGroup(TyperGroup):
     ) -> Any:
         # Only what every run needs is imported here: render and store (and sqlite3) are
         # loaded by the error branches that use them, so `--version` never pays for them.
-        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        from typer._click.exceptions import ClickException
 
         code: int = ExitCode.OK
         try:
@@ -142,19 +142,19 @@ class PptrackGroup(TyperGroup):
         except PptrackError as e:
             notice(f"error: {e.message}")
             code = e.code
-        except NoArgsIsHelpError as e:
-            sys.stderr.write(e.format_message() + "\n")
-            code = e.exit_code
         except ClickException as e:
-            hint = ""
+            hint, message = "", e.format_message()
             ctx = getattr(e, "ctx", None)
             if ctx is not None:
                 hint = f" (see '{ctx.command_path} --help')"
+                # `pptrack`, `pptrack metrics`: the commands it could be
+                if message == "Missing command." and hasattr(ctx.command, "list_commands"):
+                    message = f"missing command; give one of {', '.join(ctx.command.list_commands(ctx))}"
             value = _value_taken_for_option(e, sys.argv[1:] if args is None else list(args))
             if value is not None and ctx is not None and ctx.info_name == "add":  # `add m -5`: read as options
                 example = f"pptrack add METRIC --date D --source S -- {value}"
                 hint = f"; write a value that starts with '-' after '--', e.g. {example}"
-            notice(f"error: {e.format_message()}{hint}")
+            notice(f"error: {message}{hint}")
             code = e.exit_code
         except typer.Abort:
             notice("aborted")
@@ -202,7 +202,6 @@ app = typer.Typer(
     cls=PptrackGroup,
     name="pptrack",
     help="Track contested figures over time, with their provenance.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )

@@ -9,10 +9,8 @@ import typer
 
 from .options import DbOption, Format, FormatOption, opened
 
-metrics_app = typer.Typer(help="What is counted: list, add, alias, rename.", no_args_is_help=True, add_completion=False)
-sources_app = typer.Typer(
-    help="Who counted or published: list, add, alias, merge.", no_args_is_help=True, add_completion=False
-)
+metrics_app = typer.Typer(help="What is counted: list, add, alias, rename.", add_completion=False)
+sources_app = typer.Typer(help="Who counted or published: list, add, alias, merge.", add_completion=False)
 
 
 class Kind(StrEnum):
