@@ -127,6 +127,8 @@ def test_bad_files_are_refused(run: Run, tmp_path: Path, db_path: Path, content:
         (["{article}", "--date", "someday"], "cannot read date 'someday'"),
         (["{article}", "--source", "  "], "source name"),
         (["-", "--review"], "--review reads your answers from stdin"),
+        (["{article}", "--date", "03/04/2025"], "give --dayfirst or --monthfirst"),
+        (["{article}", "--date", "03/04/2025", "--dayfirst", "--monthfirst"], "not both"),
     ],
 )
 def test_bad_arguments_are_refused(run: Run, tmp_path: Path, db_path: Path, args: list[str], message: str) -> None:
@@ -135,6 +137,15 @@ def test_bad_arguments_are_refused(run: Run, tmp_path: Path, db_path: Path, args
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize(("order", "day"), [("--dayfirst", "2025-04-03"), ("--monthfirst", "2025-03-04")])
+def test_an_ambiguous_fallback_date_is_read_as_told(run: Run, order: str, day: str) -> None:
+    """A bug: the refusal of `--date 03/04/2025` said to give --dayfirst, which extract refused."""
+    article = "Viasna said 1,200 people were held.\n"
+    result = run("extract", "-", "--date", "03/04/2025", order, "--format", "json", input=article)
+    assert result.exit_code == 0, result.stderr
+    assert [(c["value"], c["date"]) for c in json.loads(result.stdout)] == [(1200, day)]
 
 
 def test_article_text_is_printed_as_text(run: Run, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .options import DbOption, Format, FormatOption, opened, tell
+from .options import DayFirst, DbOption, Format, FormatOption, MonthFirst, day_order, opened, tell
 
 if TYPE_CHECKING:
     from ..extract import Candidate
@@ -28,6 +28,8 @@ def extract(
         bool,
         typer.Option("--review", help="Ask for each candidate: accept, skip or change metric; store those accepted."),
     ] = False,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -38,7 +40,8 @@ def extract(
     from ..errors import BadInput
     from ..names import clean_name
 
-    fallback_date = parse_date(date) if date is not None else None
+    order = day_order(dayfirst, monthfirst)
+    fallback_date = parse_date(date, dayfirst=order) if date is not None else None
     if source is not None:
         source = clean_name(source, "source")
     if review and file == "-":
