@@ -346,3 +346,20 @@ def test_a_folder_for_the_database_is_bad_input(run: Run, tmp_path: Path, monkey
     assert result.exit_code == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "--db" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "tsv", "table"])
+def test_a_tag_is_found_whatever_its_case(run: Run, fmt: str) -> None:
+    """--tag matches tags as metric and source names match: `belarus` finds `Belarus`, and
+    `беларусь` finds `Беларусь` (Unicode case, not SQLite's ASCII-only lower())."""
+    add(run, "pp", "888", "2021-12", "Viasna", "--tag", "Belarus")
+    add(run, "pp", "1,189", "2025-05-21", "Viasna", "--tag", "Беларусь", "--tag", "STRASSE")
+    add(run, "pp", "5", "2025-06", "Viasna", "--tag", "belarus-2")
+    found = {
+        tag: run("list", "--tag", tag, "--format", fmt).stdout
+        for tag in ("belarus", "BELARUS", "беларусь", "straße", "Belarus-2")
+    }
+    assert "888" in found["belarus"] and "888" in found["BELARUS"] and "1,189" not in found["belarus"]
+    assert "1,189" in found["беларусь"] and "888" not in found["беларусь"]
+    assert "1,189" in found["straße"]  # casefold: ß is ss
+    assert "5" in found["Belarus-2"] and "888" not in found["Belarus-2"]

@@ -254,7 +254,14 @@ def database_problem(path: Path, e: sqlite3.Error) -> DatabaseProblem:
 def _connect(target: str, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     conn = sqlite3.connect(target, timeout=timeout, isolation_level=None)
     conn.row_factory = sqlite3.Row
+    conn.create_function("casefold", 1, _casefold, deterministic=True)
     return conn
+
+
+def _casefold(value: object) -> str | None:
+    """SQL casefold(x): text without case, as Python's str.casefold (SQLite's lower() and
+    NOCASE fold ASCII letters only: `Беларусь` would not find `беларусь`)."""
+    return None if value is None else str(value).casefold()
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -587,8 +594,9 @@ def _filtered(select: str, flt: FactFilter) -> tuple[str, list[Any]]:
         where.append("f.date_start <= ?")
         params.append(flt.until)
     if flt.tag is not None:
-        where.append("EXISTS (SELECT 1 FROM json_each(f.tags) WHERE json_each.value = ?)")
-        params.append(flt.tag)
+        # A tag is found whatever its case: --tag belarus finds `Belarus` too.
+        where.append("EXISTS (SELECT 1 FROM json_each(f.tags) WHERE casefold(json_each.value) = ?)")
+        params.append(flt.tag.casefold())
     sql = select
     if where:
         sql += " WHERE " + " AND ".join(where)

@@ -33,7 +33,7 @@ def list_(
         Optional[str], typer.Option("--since", help="Facts whose date reaches this date or later.")
     ] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Facts whose date starts by this date.")] = None,
-    tag: Annotated[Optional[str], typer.Option("--tag", help="Only facts with this tag.")] = None,
+    tag: Annotated[Optional[str], typer.Option("--tag", help="Only facts with this tag (in any case).")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many facts.")] = None,
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
