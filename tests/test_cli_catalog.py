@@ -91,6 +91,21 @@ def test_sources_merge_moves_facts_and_keeps_alias(run: Run, run_json) -> None:
     assert add(run, "pp", "5", "2020", "vjasna")["source"] == "Viasna"
 
 
+def test_a_merge_keeps_the_merged_sources_url(run: Run, run_json) -> None:
+    """A bug: OTHER's web address went with it, though KEEP had none."""
+    assert run("sources", "add", "Viasna").exit_code == 0
+    assert run("sources", "add", "Vjasna", "--url", "https://spring96.org").exit_code == 0
+    assert run("sources", "add", "EU", "--url", "https://europa.eu").exit_code == 0
+    assert run("sources", "add", "EEAS", "--url", "https://eeas.europa.eu").exit_code == 0
+    result = run("sources", "merge", "Viasna", "Vjasna")
+    assert result.exit_code == 0 and "url" not in result.stderr
+    again = run("sources", "merge", "EU", "EEAS")  # both have one: KEEP's stays, and the other is named
+    assert again.exit_code == 0
+    assert "'EEAS' had the url https://eeas.europa.eu; the merged source keeps https://europa.eu" in again.stderr
+    urls = {s["name"]: s["url"] for s in run_json("sources", "list")}
+    assert urls == {"Viasna": "https://spring96.org", "EU": "https://europa.eu"}
+
+
 def test_merge_errors(run: Run) -> None:
     add(run, "pp", "1", "2021", "Viasna")
     assert run("sources", "merge", "Viasna", "viasna").exit_code == 2

@@ -194,21 +194,27 @@ def alias_source(store: Store, name: str, alias: str) -> Source:
     return _source(store, canonical)
 
 
-def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int]:
-    """Move OTHER's facts to KEEP; OTHER's names become KEEP's aliases. Each moved fact
-    gets an 'edited' version, so the merge can be read back in its history."""
+def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int, list[str]]:
+    """Move OTHER's facts to KEEP; OTHER's names become KEEP's aliases, and its web address
+    KEEP's where KEEP has none. Each moved fact gets an 'edited' version, so the merge can be
+    read back in its history. The notices say what of OTHER was not kept (a second address)."""
     with store.transaction():
         keep_id = resolve_source(store, keep, create=False)
         other_id = resolve_source(store, other, create=False)
         if keep_id == other_id:
             raise BadInput(f"{keep!r} and {other!r} are the same source already")
+        notices = []
+        kept_url, other_url = store.source_url(keep_id), store.source_url(other_id)
+        if kept_url and other_url and kept_url != other_url:
+            other_name = store.source_name(other_id)
+            notices.append(f"{other_name!r} had the url {other_url}; the merged source keeps {kept_url}")
         moved = store.move_source(other_id, keep_id)
         stamp = now()
         for fact_id in moved:
             store.update_fact(fact_id, {"updated_at": stamp})
             store.add_version(fact_id, "edited", stamp, store.get_fact(fact_id).to_dict())
         canonical = store.source_name(keep_id)
-    return _source(store, canonical), len(moved)
+    return _source(store, canonical), len(moved), notices
 
 
 # --- facts -------------------------------------------------------------------

@@ -759,8 +759,17 @@ class Store:
         self.conn.execute(
             "UPDATE source_names SET source_id = ?, is_alias = 1 WHERE source_id = ?", (keep_id, other_id)
         )
+        # KEEP takes OTHER's web address where it has none (service.merge_sources tells of two).
+        self.conn.execute(
+            "UPDATE sources SET url = (SELECT url FROM sources WHERE id = ?) WHERE id = ? AND url IS NULL",
+            (other_id, keep_id),
+        )
         self.conn.execute("DELETE FROM sources WHERE id = ?", (other_id,))
         return moved
+
+    def source_url(self, source_id: int) -> str | None:
+        row = self.conn.execute("SELECT url FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return None if row is None else row[0]
 
     def metrics(self) -> list[tuple[sqlite3.Row, list[str], int]]:
         return self._catalog("metric", "slug")

@@ -163,6 +163,6 @@ def sources_merge(
     from .options import tell
 
     with opened(db, write=True, create=False) as store:
-        source, moved = service.merge_sources(store, keep, other)
-    tell([f"moved {moved} fact(s) to {source.name!r}"])
+        source, moved, notices = service.merge_sources(store, keep, other)
+    tell([*notices, f"moved {moved} fact(s) to {source.name!r}"])
     _write_sources([source], fmt)
