@@ -474,7 +474,7 @@ def _terminal_table(
     paint = _Painter(con)
     lines: list[str] = [paint(part, "bold") for part in fold(title, con.width)] if title else []
     if sum(widths) + 2 * (len(widths) - 1) > con.width:  # too narrow for the headers side by side
-        _terminal_records(by_column, styles, headers, con.width, paint, lines)
+        lines += _terminal_records(by_column, styles, headers, con.width, paint)
         con.file.write("".join(line + "\n" for line in lines))
         con.file.flush()
         return
@@ -508,8 +508,7 @@ def _terminal_records(
     headers: list[str],
     room: int,
     paint: _Painter,
-    lines: list[str],
-) -> None:
+) -> list[str]:
     """A table whose headers alone are wider than the terminal (`history`'s ten columns at
     60), as `psql` shows one in its expanded display: each row a block of lines, a column's
     name (bold) then its value, folded to the width, the blocks apart by a blank line."""
@@ -517,6 +516,7 @@ def _terminal_records(
     keys = [(paint(h, "bold"), " " * (width - cell_width(h) + 2)) for h in headers]
     room = max(room - width - 2, 1)
     no_style = [None] * len(headers)
+    lines: list[str] = []
     for r in range(len(by_column[0]) if by_column else 0):
         if r:
             lines.append("")
@@ -526,6 +526,7 @@ def _terminal_records(
             shown = [paint(part, style) if style else part for part in parts]
             lines.append(key + gap + shown[0] if shown[0] else key)
             lines.extend(" " * (width + 2) + more for more in shown[1:])
+    return lines
 
 
 def _fit(
