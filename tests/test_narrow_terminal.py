@@ -130,3 +130,31 @@ def test_narrow_history_keeps_every_field(run: Run, examples: None, monkeypatch:
     assert lines[5] == "value       5" and lines[7] == "via"
     quote = " ".join(line[12:] for line in lines[8:] if line.startswith(("quote", " ")))
     assert quote == "A long quote that has to fold over several lines of forty cells"
+
+
+@pytest.mark.parametrize("columns", [40, 50, 60, 72, 80, 100])
+@pytest.mark.parametrize("args", [("list",), ("latest",), ("timeline", PP), ("history", "6")])
+def test_no_value_is_ever_cut_on_a_terminal(
+    run: Run, examples: None, monkeypatch: pytest.MonkeyPatch, columns: int, args: tuple[str, ...]
+) -> None:
+    """A bug: at 40 columns `latest` showed `more …` for `more than 1,000` and a date as
+    `2025-…`; a table that cannot keep every value whole is shown a row at a time."""
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("NO_COLOR", "1")
+    text = "\n".join(lines_of_width(run, columns, *args))
+    assert "…" not in text
+    shown = {"list": _DISPLAYS, "latest": {"more than 1,000", "888"}, "timeline": _DISPLAYS}
+    for value in shown.get(args[0], {"over 1,400"}):
+        assert value in text, value
+
+
+_DISPLAYS = {"more than 1,000", "nearly 1,200", "1,189", "over 1,400", "nearly 1,400", "888"}
+
+
+def lines_of_width(run: Run, columns: int, *args: str) -> list[str]:
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()
+    assert max(render.cell_width(line) for line in lines) <= columns
+    return lines

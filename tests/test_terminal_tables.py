@@ -99,9 +99,7 @@ def as_rich_prints(
         lines.append(line([f[k] if k < len(f) else "" for f in folded_headers], ["bold"] * len(columns)))
     lines.append(Text("  ".join("─" * w for w in widths), style="dim"))
     for row, row_styles in zip(cells, styles, strict=True):
-        folded = [
-            render.fold(v, w) if c.wide else [render._cut(v, w)] for v, w, c in zip(row, widths, columns, strict=True)
-        ]
+        folded = [render.fold(v, w) if c.wide else [v] for v, w, c in zip(row, widths, columns, strict=True)]
         for k in range(max(len(f) for f in folded)):
             lines.append(line([f[k] if k < len(f) else "" for f in folded], row_styles))
     con.print(Text("\n").join(lines), no_wrap=True, overflow="ignore", crop=False, soft_wrap=True)

@@ -463,8 +463,8 @@ def _terminal_table(
 
     Laid out here rather than by rich's Table, which measures every cell of every row
     and takes 20× as long as plain text (6 s for 10,000 facts). Too wide a table folds its
-    wide columns first (their headers too), then cuts the others, longest first, with an
-    ellipsis, none below its header (see _fit). Rich decides what it knows best, the
+    wide columns (their headers too), longest first (see _fit); one that would still not fit
+    is shown a row at a time (_terminal_records): no cell is ever cut. Rich decides what it knows best, the
     terminal's width and the escape codes of each style (colour depth, NO_COLOR,
     FORCE_COLOR), and the lines are written as rich would print them as Text, without
     building a Text a line (which cost 0.4 s for 10,000 facts).
@@ -473,12 +473,12 @@ def _terminal_table(
     widths = _fit(natural, headers, columns, con.width, by_column)
     paint = _Painter(con)
     lines: list[str] = [paint(part, "bold") for part in fold(title, con.width)] if title else []
-    if sum(widths) + 2 * (len(widths) - 1) > con.width:  # too narrow for the headers side by side
+    if sum(widths) + 2 * (len(widths) - 1) > con.width:  # too narrow for every cell whole
         lines += _terminal_records(by_column, styles, headers, con.width, paint)
         con.file.write("".join(line + "\n" for line in lines))
         con.file.flush()
         return
-    folds = _fit_cells(by_column, sizes, widths, columns)  # row -> column -> the lines of a folded cell
+    folds = _fit_cells(by_column, sizes, widths)  # row -> column -> the lines of a folded cell
     lines.extend(
         _styled_line(parts, widths, columns, ["bold"] * len(columns), paint) for parts in _header_lines(headers, widths)
     )
@@ -509,9 +509,10 @@ def _terminal_records(
     room: int,
     paint: _Painter,
 ) -> list[str]:
-    """A table whose headers alone are wider than the terminal (`history`'s ten columns at
-    60), as `psql` shows one in its expanded display: each row a block of lines, a column's
-    name (bold) then its value, folded to the width, the blocks apart by a blank line."""
+    """A table too wide for the terminal even with its wide columns folded (`history`'s ten
+    columns at 74, `latest` at 40), as `psql` shows one in its expanded display: each row a
+    block of lines, a column's name (bold) then its value, folded to the width, the blocks
+    apart by a blank line. Every value is whole, as a table on a wider terminal shows it."""
     width = max(map(cell_width, headers))
     keys = [(paint(h, "bold"), " " * (width - cell_width(h) + 2)) for h in headers]
     room = max(room - width - 2, 1)
@@ -532,11 +533,12 @@ def _terminal_records(
 def _fit(
     widths: list[int], headers: list[str], columns: Sequence[Column], room: int, cells: Sequence[Sequence[str]]
 ) -> list[int]:
-    """Column widths within `room`, narrowed in stages, each stage longest column first:
-    wide columns (folded) down to their longest word, of the header and of the cells up to
-    _WORD_FLOOR cells ("nearly 1,400" folds into "nearly" and "1,400", not into pieces of
-    two); then down to their header's longest word; then any column (the others are cut)
-    down to its header."""
+    """Column widths within `room` if they can be, narrowed in stages, each stage longest
+    column first: wide columns (folded) down to their longest word, of the header and of
+    the cells up to _WORD_FLOOR cells ("nearly 1,400" folds into "nearly" and "1,400", not
+    into pieces of two); then down to their header's longest word. The other columns keep
+    every cell whole (a value, a date, a name as written): a table still wider than `room`
+    is shown a row at a time instead (_terminal_records)."""
     widths = list(widths)
     excess = sum(widths) + 2 * (len(widths) - 1) - room
     if excess <= 0:
@@ -546,15 +548,9 @@ def _fit(
         max(head, min(_longest_word(values), _WORD_FLOOR)) if c.wide else 0
         for head, c, values in zip(heads, columns, cells, strict=True)
     ]
-    whole = [head if c.wide else max(cell_width(h), 1) for head, h, c in zip(heads, headers, columns, strict=True)]
-    stages: list[tuple[list[int], Callable[[Column], bool]]] = [
-        (words, lambda c: c.wide),
-        (whole, lambda c: c.wide),
-        (whole, lambda c: True),
-    ]
-    for floor, pick in stages:
+    for floor in (words, heads):
         while excess > 0:
-            shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i] and pick(columns[i])]
+            shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i] and columns[i].wide]
             if not shrinkable:
                 break
             i = max(shrinkable, key=lambda j: widths[j])
@@ -581,24 +577,21 @@ def _header_lines(headers: Sequence[str], widths: Sequence[int]) -> list[list[st
 
 
 def _fit_cells(
-    by_column: list[list[str]], sizes: list[list[int]], widths: Sequence[int], columns: Sequence[Column]
+    by_column: list[list[str]], sizes: list[list[int]], widths: Sequence[int]
 ) -> dict[int, dict[int, list[str]]]:
-    """Cells wider than their column made to fit, in place: a wide column's folded (its
-    first line kept in `by_column`, all its lines returned by row and column), another's cut."""
+    """The cells of wide columns wider than their column folded, in place: the first line
+    kept in `by_column`, all its lines returned by row and column (_fit narrows no other)."""
     folds: dict[int, dict[int, list[str]]] = {}
-    for i, (values, size, w, c) in enumerate(zip(by_column, sizes, widths, columns, strict=True)):
+    for i, (values, size, w) in enumerate(zip(by_column, sizes, widths, strict=True)):
         if max(size, default=0) <= w:
             continue
         values = by_column[i] = list(values)  # the caller's column (write_columns) stays as it was
         for r, n in enumerate(size):
             if n <= w:
                 continue
-            if c.wide:
-                lines = fold(values[r], w)
-                folds.setdefault(r, {})[i] = lines
-                values[r] = lines[0]
-            else:
-                values[r] = _cut(values[r], w)
+            lines = fold(values[r], w)
+            folds.setdefault(r, {})[i] = lines
+            values[r] = lines[0]
             size[r] = cell_width(values[r])
     return folds
 
@@ -655,13 +648,6 @@ def _styled_line(
         keep -= len(text)
         line.append(paint(text, style) if style else text)
     return "".join(line)
-
-
-def _cut(s: str, width: int) -> str:
-    """`s` in at most `width` cells, an ellipsis marking what was cut."""
-    if cell_width(s) <= width:
-        return s
-    return s[: _fitting(s, width - 1)] + "…"
 
 
 def _fitting(s: str, width: int) -> int:
