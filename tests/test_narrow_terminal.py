@@ -158,3 +158,18 @@ def lines_of_width(run: Run, columns: int, *args: str) -> list[str]:
     lines = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()
     assert max(render.cell_width(line) for line in lines) <= columns
     return lines
+
+
+def test_at_80_columns_list_stays_a_table_its_slugs_folded_after_hyphens(
+    run: Run, examples: None, terminal_80: None
+) -> None:
+    """The slug folds last, after a hyphen, once names and tags are down to their longest
+    word: the table stays a table at 80 columns, every word whole."""
+    add(run, "political-prisoners-died-in-custody", "at least 8", "2025-05-21", "Viasna", "--tag", "deaths-in-custody")
+    lines = lines_of(run, "list")
+    assert lines[0].split() == ["id", "date", "metric", "value", "source", "via", "tags"]
+    slug_cells = [line[16:28].strip() for line in lines[2:]]
+    assert slug_cells[4:8] == ["political-", "prisoners-", "died-in-", "custody"]  # folded after hyphens
+    words = {w for line in lines for w in line.split()}
+    assert {"organisations", "Neighbours", "releases", "1,400"} <= words  # no word broken
+    assert "…" not in "\n".join(lines)

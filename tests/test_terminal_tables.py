@@ -99,7 +99,7 @@ def as_rich_prints(
         lines.append(line([f[k] if k < len(f) else "" for f in folded_headers], ["bold"] * len(columns)))
     lines.append(Text("  ".join("─" * w for w in widths), style="dim"))
     for row, row_styles in zip(cells, styles, strict=True):
-        folded = [render.fold(v, w) if c.wide else [v] for v, w, c in zip(row, widths, columns, strict=True)]
+        folded = [render.fold(v, w) for v, w in zip(row, widths, strict=True)]  # what _fit narrowed folds
         for k in range(max(len(f) for f in folded)):
             lines.append(line([f[k] if k < len(f) else "" for f in folded], row_styles))
     con.print(Text("\n").join(lines), no_wrap=True, overflow="ignore", crop=False, soft_wrap=True)

@@ -54,6 +54,7 @@ class Column(NamedTuple):  # not a frozen dataclass: 1.5 ms less at import (data
     wide: bool = False  # long text: folded on a terminal rather than kept on one line
     style: Callable[[object], str | None] | None = None  # a cell's rich style on a terminal, from its value
     key: str | None = None  # the record's key when `get` is r.get(key): a column is then read without a call a cell
+    fold_last: bool = False  # a name kept on one line while any wide column can fold (a metric's slug)
 
 
 def col(header: str, key: str | None = None, **kw: Any) -> Column:
@@ -536,21 +537,27 @@ def _fit(
     """Column widths within `room` if they can be, narrowed in stages, each stage longest
     column first: wide columns (folded) down to their longest word, of the header and of
     the cells up to _WORD_FLOOR cells ("nearly 1,400" folds into "nearly" and "1,400", not
-    into pieces of two); then down to their header's longest word. The other columns keep
-    every cell whole (a value, a date, a name as written): a table still wider than `room`
-    is shown a row at a time instead (_terminal_records)."""
+    into pieces of two; a word ends at a space or after a hyphen or slash, where `fold`
+    folds); then the `fold_last` columns (a slug: `political-` / `prisoners`) down to theirs;
+    then both, wide ones first, down to their header's longest word. The other columns keep
+    every cell whole (a value, a date): a table still wider than `room` is shown a row at
+    a time instead (_terminal_records)."""
     widths = list(widths)
     excess = sum(widths) + 2 * (len(widths) - 1) - room
     if excess <= 0:
         return widths
     heads = [max(_longest_word([h]), 1) for h in headers]
     words = [
-        max(head, min(_longest_word(values), _WORD_FLOOR)) if c.wide else 0
+        max(head, min(_longest_word(values), _WORD_FLOOR)) if c.wide or c.fold_last else 0
         for head, c, values in zip(heads, columns, cells, strict=True)
     ]
-    for floor in (words, heads):
+    for floor, last in ((words, False), (words, True), (heads, False), (heads, True)):
         while excess > 0:
-            shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i] and columns[i].wide]
+            shrinkable = [
+                i
+                for i in range(len(widths))
+                if widths[i] > floor[i] and (columns[i].fold_last if last else columns[i].wide)
+            ]
             if not shrinkable:
                 break
             i = max(shrinkable, key=lambda j: widths[j])
@@ -564,8 +571,9 @@ _WORD_FLOOR = 15  # a longer word (a web address) is folded rather than kept who
 
 
 def _longest_word(values: Sequence[str]) -> int:
-    """The width of the longest word (run of characters between spaces) in `values`."""
-    text = " ".join(values)
+    """The width of the longest word in `values`: a run of characters between spaces, or
+    ending after a hyphen or slash (where `fold` folds a text without a space)."""
+    text = " ".join(values).replace("-", "- ").replace("/", "/ ")
     words = text.split()
     return max(map(len, words) if text.isascii() else map(cell_width, words), default=0)
 

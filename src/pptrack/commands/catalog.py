@@ -26,8 +26,8 @@ def _write_metrics(metrics: list, fmt: Format) -> None:
     from ..render import Column, col, write_records
 
     columns = [
-        col("slug"),
-        col("label"),
+        col("slug", fold_last=True),
+        col("label", wide=True),
         col("unit"),
         col("kind"),
         Column("aliases", lambda r: ", ".join(r["aliases"]), wide=True),
@@ -42,7 +42,7 @@ def _write_sources(sources: list, fmt: Format) -> None:
     from ..render import Column, col, write_records
 
     columns = [
-        col("name"),
+        col("name", fold_last=True),
         Column("aliases", lambda r: ", ".join(r["aliases"]), wide=True),
         col("url", wide=True),
         col("facts", right=True),

@@ -90,9 +90,9 @@ def _write_candidates(found: "list[Candidate]", fmt: Format) -> None:
     columns = [
         col("date"),
         col("value", "display", right=True),
-        col("noun"),
-        col("source"),
-        col("metric"),
+        col("noun", wide=True),
+        col("source", wide=True),
+        col("metric", fold_last=True),
         col("sentence", wide=True),
     ]
     write_records([c.to_dict() for c in found], fmt.value, columns, fields=CANDIDATE_FIELDS)

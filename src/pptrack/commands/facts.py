@@ -148,10 +148,10 @@ def history(fact_id: FactId, db: DbOption = None, fmt: FormatOption = Format.tab
         col("changed_at"),
         col("change"),
         col("date"),
-        col("metric"),
+        col("metric", fold_last=True),
         col("value", "display", right=True),
-        col("source"),
-        col("via"),
+        col("source", wide=True),
+        col("via", wide=True),
         col("quote", wide=True),
         col("note", wide=True),
     ]

@@ -97,9 +97,9 @@ def fact_columns() -> list[Any]:
     return [
         col("id", right=True),
         col("date"),
-        col("metric"),
+        col("metric", fold_last=True),
         col("value", "display", right=True),
-        # On a narrow terminal names and tags fold (nothing of them is lost) before anything is cut.
+        # On a narrow terminal names and tags fold (nothing of them is lost), the slug last.
         col("source", wide=True),
         col("via", wide=True),
         Column("tags", lambda r: ", ".join(r["tags"]), wide=True),
