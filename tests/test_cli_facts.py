@@ -69,6 +69,21 @@ def test_add_creates_names_with_notice_and_did_you_mean(run: Run) -> None:
     assert "new metric 'political-prisoner' created (did you mean political-prisoners?)" in result.stderr
 
 
+def test_did_you_mean_names_only_close_names(run: Run) -> None:
+    """A bug: a name of one or two letters is inside nearly every other, so a new source
+    `Amnesty` was asked "did you mean S?", and a metric `m` offered three long slugs."""
+    add(run, "journalists-imprisoned", "40", "2025", "S")
+    add(run, "political-prisoners", "888", "2021", "Viasna Human Rights Centre")
+    notices = {
+        args: run("add", args[0], "5", "--date", "2021", "--source", args[1]).stderr
+        for args in (("m", "Amnesty"), ("political-prisoners", "Viasna"), ("journalists", "Vyasna"))
+    }
+    assert "did you mean" not in notices["m", "Amnesty"]
+    viasna = notices["political-prisoners", "Viasna"]
+    assert "new source 'Viasna' created (did you mean Viasna Human Rights Centre?)" in viasna
+    assert "new metric 'journalists' created (did you mean journalists-imprisoned?)" in notices["journalists", "Vyasna"]
+
+
 def test_strict_refuses_unknown_names_and_writes_nothing(run: Run, db_path: Path) -> None:
     result = run("add", "political-prisoners", "5", "--date", "2021", "--source", "Viasna", "--strict")
     assert result.exit_code == 2

@@ -54,13 +54,22 @@ def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]
         by_key.setdefault(name_key(c), c)
     key = name_key(name)
     found = difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.6)
-    # A name that contains the other is close too ("viasna" in "viasnahumanrightscenter").
-    found += [k for k in by_key if k not in found and key and (key in k or k in key)]
+    # A name that contains the other is close too ("viasna" in "viasnahumanrightscenter"),
+    # when the shorter has four characters or more: a source "S" is in nearly every name.
+    found += [k for k in by_key if k not in found and _contains(key, k)]
     seen: list[str] = []
     for k in found:
         if by_key[k] not in seen:
             seen.append(by_key[k])
     return seen[:n]
+
+
+def _contains(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return len(short) >= _CONTAINED and short in long
+
+
+_CONTAINED = 4
 
 
 def did_you_mean(matches: list[str]) -> str:
