@@ -319,6 +319,21 @@ def test_dry_run_counts_and_writes_nothing(run: Run, run_json, tmp_path: Path) -
     assert bad.exit_code == 2 and "line 2, column value" in bad.stderr
 
 
+def test_a_dry_run_into_a_new_database_names_what_it_would_create(run: Run, tmp_path: Path, db_path: Path) -> None:
+    """A bug: with no database yet, --dry-run said only its count, never the names it would
+    create, so a misspelled source went unseen until the real import."""
+    path = write(tmp_path, "metric,value,date,source\npp,5,2021,Viasna\npp,6,2022,Vjasna\n")
+    result = run("import", path, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "new metric 'pp' would be created",
+        "new source 'Viasna' would be created",
+        "new source 'Vjasna' would be created (did you mean Viasna?)",
+        "would import 2 fact(s); 0 already present; 0 updated; nothing was written (--dry-run)",
+    ]
+    assert not db_path.exists()
+
+
 def test_json_rows_take_numbers_and_lists(run: Run, run_json, tmp_path: Path) -> None:
     rows = [
         {"metric": "pp", "value": 1189, "date": "2025-05-21", "source": "Viasna", "tags": ["a", "b"]},
