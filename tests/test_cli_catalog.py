@@ -49,6 +49,20 @@ def test_metric_alias_and_rename_keep_old_names(run: Run, run_json) -> None:
     assert run_json("list", "--metric", "politzeki")[0]["metric"] == "political-prisoners"
 
 
+def test_a_rename_is_in_each_facts_history(run: Run, run_json) -> None:
+    """A bug: after a rename, a fact's last version still named the old slug, unlike `show`."""
+    added = add(run, "pp", "888", "2021", "HRO")
+    add(run, "other", "5", "2021", "HRO")
+    assert run("metrics", "rename", "pp", "political-prisoners").exit_code == 0
+    versions = run_json("history", str(added["id"]))
+    assert [(v["change"], v["metric"]) for v in versions] == [("added", "pp"), ("edited", "political-prisoners")]
+    [shown] = run_json("list", "--metric", "political-prisoners")
+    assert shown["updated_at"] == versions[-1]["changed_at"] == versions[-1]["updated_at"] > added["updated_at"]
+    assert [v["change"] for v in run_json("history", "2")] == ["added"]  # another metric's facts: untouched
+    assert run("metrics", "rename", "political-prisoners", "Political Prisoners").exit_code == 0  # the same slug
+    assert len(run_json("history", str(added["id"]))) == 2
+
+
 def test_alias_taken_by_another_metric_is_refused(run: Run) -> None:
     run("metrics", "add", "a")
     run("metrics", "add", "b")

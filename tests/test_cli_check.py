@@ -68,6 +68,21 @@ def test_edits_removals_and_merges_stay_sound(run: Run, filled: Path) -> None:
     assert run("check").exit_code == 0
 
 
+def test_a_removed_fact_changed_later_stays_removed_and_sound(run: Run, run_json, filled: Path) -> None:
+    """A bug: an edit, a merge or a rename that reached a removed fact put an 'edited' version
+    after its 'removed' one, and check called the fact unlike its history ("in removed")."""
+    assert run("rm", "4").exit_code == 0
+    assert run("edit", "4", "--note", "kept for the record").exit_code == 0
+    assert run("sources", "merge", "Viasna", "People In Need").exit_code == 0
+    assert run("metrics", "rename", "political-prisoners", "prisoners").exit_code == 0
+    changes = [v["change"] for v in run_json("history", "4")]
+    assert changes == ["added", "removed", "edited", "edited", "edited"]
+    assert 4 not in {f["id"] for f in run_json("list")}  # still removed
+    result = run("check")
+    assert result.exit_code == 0, result.stdout
+    assert run("restore", "4").exit_code == 0 and run("check").exit_code == 0
+
+
 def test_a_display_an_older_pptrack_read_with_a_decimal_point_checks_clean(run: Run, db_path: Path) -> None:
     # `1.400` is refused now (1400 or 1.4?); an older pptrack stored it as 1.4, which its value says
     add(run, "pp", "1.4", "2021", "X")

@@ -92,7 +92,7 @@ def test_a_renamed_metric_keeps_the_old_name_in_history(run: Run) -> None:
     run("metrics", "rename", "pp", "political-prisoners")
     (record,) = map(json.loads, export(run).splitlines())
     assert record["metric"] == "political-prisoners"
-    assert [v["metric"] for v in record["history"]] == ["pp"]
+    assert [v["metric"] for v in record["history"]] == ["pp", "political-prisoners"]  # as added, then renamed
 
 
 def test_csv_escapes_formulas_but_not_numbers(run: Run) -> None:

@@ -47,9 +47,9 @@ def test_removing_an_unchanged_fact_keeps_its_added_version(run: Run, run_json: 
 def test_renaming_a_metric_keeps_the_old_slug_in_history(run: Run, run_json: Any) -> None:
     add(run, "pp", "888", "2021", "HRO")
     assert run("metrics", "rename", "pp", "political-prisoners").exit_code == 0
-    (version,) = run_json("history", "1")
+    (version, renamed) = run_json("history", "1")
     assert version["metric"] == "pp"
-    assert run_json("show", "1")["metric"] == "political-prisoners"
+    assert run_json("show", "1")["metric"] == "political-prisoners" == renamed["metric"]  # the last as it is
 
 
 def test_merging_sources_keeps_the_old_names_in_history(run: Run, run_json: Any) -> None:

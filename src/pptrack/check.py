@@ -68,8 +68,9 @@ def check_database(store: Store) -> list[Problem]:
 
 def history_problems(store: Store, *, named: set[int]) -> list[tuple[int, str]]:
     """Each fact (but those `named` already) that its last stored version does not show as it
-    is: another value, text or date, or removed when the version says not (and the reverse).
-    An import of a file whose facts were changed without their history makes such a fact."""
+    is: another value, text or date, or removed when its history says not (and the reverse;
+    an edit after a removal leaves it removed). An import of a file whose facts were changed
+    without their history makes such a fact."""
     found: list[tuple[int, str]] = []
     for row in store.last_versions():
         fact_id = int(row["id"])
@@ -83,7 +84,7 @@ def history_problems(store: Store, *, named: set[int]) -> list[tuple[int, str]]:
             found.append((fact_id, "its last version is not a fact as JSON"))
             continue
         differ = [f for f in Store.VERSIONED_FIELDS if not _same_field(f, row[f], data.get(f, _MISSING))]
-        if (row["removed_at"] is not None) != (row["change"] == "removed"):
+        if (row["removed_at"] is not None) != (row["state"] == "removed"):
             differ.append("removed")
         if differ:
             found.append((fact_id, f"differs from the last version of its history in {', '.join(differ)}"))

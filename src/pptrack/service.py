@@ -162,7 +162,9 @@ def alias_metric(store: Store, name: str, alias: str) -> Metric:
 
 
 def rename_metric(store: Store, old: str, new: str) -> Metric:
-    """Give a metric a new slug; the old slug stays as an alias so scripts keep working."""
+    """Give a metric a new slug; the old slug stays as an alias so scripts keep working.
+    Each of its facts gets an 'edited' version naming the new slug (as a merge of sources
+    records each fact it moves): its history reads the name it had at each time."""
     new_slug = slugify(clean_name(new, "metric"))
     with store.transaction():
         metric_id = resolve_metric(store, old, create=False)
@@ -174,6 +176,8 @@ def rename_metric(store: Store, old: str, new: str) -> Metric:
         store.make_alias("metric", metric_id, old_slug)
         if owner is None:
             store.add_name("metric", name_key(new_slug), metric_id, new_slug, False)
+        if new_slug != old_slug:
+            store.add_edited_versions("f.metric_id = ?", (metric_id,), now())
     return _metric(store, new_slug)
 
 

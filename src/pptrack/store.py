@@ -907,6 +907,21 @@ class Store:
             params,
         )
 
+    def add_edited_versions(self, where: str, params: Sequence[Any], stamp: str) -> None:
+        """An 'edited' version at `stamp` of each fact `f` matching `where`, as it reads now,
+        its updated_at set to `stamp`: a name it shows has changed (a metric renamed). Each
+        such fact has a version already (keep_added_versions, before the change)."""
+        self.conn.execute(
+            f"UPDATE facts SET updated_at = ? WHERE id IN (SELECT f.id FROM facts f WHERE {where})", (stamp, *params)
+        )
+        self.conn.execute(
+            f"""INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
+                SELECT f.id, (SELECT max(x.version) FROM fact_versions x WHERE x.fact_id = f.id) + 1, ?, 'edited',
+                       {_snapshot("f.updated_at")} {_FACT_JOINS}
+                WHERE ({where}) ORDER BY f.id""",
+            (stamp, *params),
+        )
+
     def add_version(self, fact_id: int, change: str, changed_at: str, data: dict[str, Any]) -> None:
         import json
 
@@ -1499,11 +1514,15 @@ class Store:
     )
 
     def last_versions(self) -> Iterator[sqlite3.Row]:
-        """Each fact with a stored history: its id, VERSIONED_FIELDS and removed_at, and its last
-        version's change and data."""
+        """Each fact with a stored history: its id, VERSIONED_FIELDS and removed_at, its last
+        version's change and data, and `state`, the last change that was not an edit (added,
+        removed or restored: whether the history has the fact removed; an edit of a removed
+        fact, a merge or rename that reaches it, leaves it removed)."""
         columns = ", ".join(f"f.{c}" for c in self.VERSIONED_FIELDS)
         yield from self.conn.execute(
-            f"""SELECT f.id, {columns}, f.removed_at, v.change, v.data
+            f"""SELECT f.id, {columns}, f.removed_at, v.change, v.data,
+                       (SELECT x.change FROM fact_versions x WHERE x.fact_id = f.id AND x.change <> 'edited'
+                        ORDER BY x.version DESC LIMIT 1) AS state
                 FROM facts f JOIN fact_versions v ON v.fact_id = f.id
                 WHERE v.version = (SELECT max(x.version) FROM fact_versions x WHERE x.fact_id = f.id)
                 ORDER BY f.id"""
