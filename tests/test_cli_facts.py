@@ -378,3 +378,22 @@ def test_a_tag_is_found_whatever_its_case(run: Run, fmt: str) -> None:
     assert "1,189" in found["беларусь"] and "888" not in found["беларусь"]
     assert "1,189" in found["straße"]  # casefold: ß is ss
     assert "5" in found["Belarus-2"] and "888" not in found["Belarus-2"]
+
+
+def test_a_change_that_makes_a_fact_twice_says_so(run: Run, run_json) -> None:
+    """A bug: `add` refuses a fact stored already, but a merge, a restore or an edit could
+    make the same fact twice without a word, and timeline then showed the figure twice."""
+    add(run, "pp", "1,189", "2025-05-21", "Viasna")
+    add(run, "pp", "1,189", "2025-05-21", "Vjasna")  # the same report under a misspelled name
+    merged = run("sources", "merge", "Viasna", "Vjasna")
+    twice = "fact #2 is now the same fact as #1 (metric, source, via, date and value); `pptrack rm 2` takes it out"
+    assert merged.exit_code == 0 and twice in merged.stderr
+    assert run("rm", "2").exit_code == 0
+    restored = run("restore", "2")
+    assert restored.exit_code == 0 and twice in restored.stderr
+    add(run, "pp", "5", "2025-05-21", "Viasna")
+    edited = run("edit", "3", "--value", "1189")
+    assert edited.exit_code == 0 and "fact #3 is now the same fact as #1" in edited.stderr
+    other = run("edit", "3", "--value", "1190")  # no longer the same: nothing said
+    assert other.exit_code == 0 and "same fact" not in other.stderr
+    assert len(run_json("list")) == 3  # said, not undone: the user decides

@@ -207,7 +207,7 @@ def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int, lis
         other_id = resolve_source(store, other, create=False)
         if keep_id == other_id:
             raise BadInput(f"{keep!r} and {other!r} are the same source already")
-        notices = []
+        notices: list[str] = []
         kept_url, other_url = store.source_url(keep_id), store.source_url(other_id)
         if kept_url and other_url and kept_url != other_url:
             other_name = store.source_name(other_id)
@@ -218,6 +218,7 @@ def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int, lis
             store.update_fact(fact_id, {"updated_at": stamp})
             store.add_version(fact_id, "edited", stamp, store.get_fact(fact_id).to_dict())
         canonical = store.source_name(keep_id)
+        notices += twin_notices(store, moved)
     return _source(store, canonical), len(moved), notices
 
 
@@ -498,7 +499,18 @@ def edit_fact(
         store.update_fact(fact_id, fields)
         after = store.get_fact(fact_id)
         store.add_version(fact_id, "edited", fields["updated_at"], after.to_dict())
+        notices += twin_notices(store, [fact_id])
     return Outcome([after], notices, created=False)
+
+
+def twin_notices(store: Store, ids: Sequence[int]) -> list[str]:
+    """A notice for each fact of `ids` now the same fact as another live one (as `add` would
+    refuse it): a merge of a misspelled source often finds the same report entered twice."""
+    return [
+        f"fact #{later} is now the same fact as #{earlier} (metric, source, via, date and value);"
+        f" `pptrack rm {later}` takes it out if they are one report"
+        for earlier, later in store.twins(ids)
+    ]
 
 
 def remove_fact(store: Store, fact_id: int) -> Outcome:
@@ -519,9 +531,10 @@ def _set_removed(store: Store, fact_id: int, *, removed: bool) -> Outcome:
         store.update_fact(fact_id, {"removed_at": stamp if removed else None, "updated_at": stamp})
         after = store.get_fact(fact_id)
         store.add_version(fact_id, "removed" if removed else "restored", stamp, after.to_dict())
+        twins = [] if removed else twin_notices(store, [fact_id])
     verb = "removed" if removed else "restored"
     hint = f"; `pptrack restore {fact_id}` brings it back" if removed else ""
-    return Outcome(facts=[after], notices=[f"fact #{fact_id} {verb}{hint}"], created=False)
+    return Outcome(facts=[after], notices=[f"fact #{fact_id} {verb}{hint}", *twins], created=False)
 
 
 def history(store: Store, fact_id: int) -> list[dict[str, Any]]:

@@ -824,6 +824,24 @@ class Store:
         ).fetchone()
         return None if found is None else int(found[0])
 
+    def twins(self, ids: Sequence[int]) -> list[tuple[int, int]]:
+        """(earlier, later) ids of each pair of live facts that are the same fact (_SAME_FACT),
+        one of them in `ids`: what a merge, an edit or a restore made twice."""
+        same = _same_live_fact("g", {c: f"f.{c}" for c in _SAME_FACT})
+        pairs: set[tuple[int, int]] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            pairs.update(
+                (min(a, b), max(a, b))
+                for a, b in self.conn.execute(
+                    f"""SELECT f.id, (SELECT min(g.id) FROM facts g WHERE g.id <> f.id AND {same})
+                        FROM facts f WHERE f.removed_at IS NULL AND f.id IN ({", ".join("?" * len(chunk))})""",
+                    chunk,
+                )
+                if b is not None
+            )
+        return sorted(pairs)
+
     def query_facts(self, flt: FactFilter) -> Iterator[Fact]:
         for row in self.conn.execute(*_filtered(_FACT_SELECT, flt)):
             yield fact_from_row(row)

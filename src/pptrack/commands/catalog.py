@@ -164,5 +164,5 @@ def sources_merge(
 
     with opened(db, write=True, create=False) as store:
         source, moved, notices = service.merge_sources(store, keep, other)
-    tell([*notices, f"moved {moved} fact(s) to {source.name!r}"])
+    tell([f"moved {moved} fact(s) to {source.name!r}", *notices])
     _write_sources([source], fmt)
