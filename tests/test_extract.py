@@ -194,6 +194,26 @@ def test_an_as_of_in_the_sentence_wins_over_the_article_date() -> None:
     assert [(c.display, c.date) for c in run(text)] == [("375", "2025-09-12"), ("254", "2024-01")]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("Viasna said 1,150 political prisoners were held in January 2024.", "2024-01"),
+        ("Viasna said 1,150 political prisoners are still held in 2024.", "2024"),
+        ("On 1 September 2025 there were 1,153 political prisoners, according to Viasna.", "2025-09-01"),
+        ("In August 2025 the count stood at 1,153 political prisoners, Viasna said.", "2025-08"),
+        # not dated so: a later clause's date, a year opening without a comma, a stock's other verb
+        ("Viasna counts 1,150 political prisoners, most of them detained in 2020.", "2025-09-12"),
+        ("In 2020 protests 1,150 political prisoners were counted, Viasna said.", "2025-09-12"),
+        ("Viasna said 1,150 political prisoners had been counted in January 2024 talks.", "2025-09-12"),
+    ],
+)
+def test_a_date_the_sentence_gives_its_count(sentence: str, date: str) -> None:
+    """A bug: a date after a stock's own verb ("were held in January 2024"), or opening the
+    sentence without a comma ("On 1 September 2025 there were"), gave way to the article's."""
+    [found] = run("Published: Sep 12, 2025\n\n" + sentence)
+    assert (found.display, found.date) == ("1,150" if "1,150" in sentence else "1,153", date)
+
+
 def test_a_period_at_the_start_of_the_sentence_dates_it() -> None:
     text = "Published: 2 June 2025\n\nBetween January and October 2024, the group recorded 1,580 new cases."
     assert [c.date for c in run(text)] == ["2024"]

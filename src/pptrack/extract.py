@@ -285,11 +285,17 @@ _AS_OF = re.compile(
     rf"\b(?i:as\s+(?:of|at|on)(?:\s+the\s+end\s+of)?|(?:by|at)\s+the\s+end\s+of|at\s+end-|end\s+of)\s+"
     rf"(?P<d>{_DATE_OR_YEAR})"
     rf"|^(?:In|On|By|During)\s+(?P<i>{_DATE_OR_YEAR})\s*,"
+    # "On 1 September 2025 there were ...": a month or a day opening the sentence, no comma
+    rf"|^(?:In|On|By)\s+(?P<o>{_DATE})(?=\s+[a-z])"
     # "Between January and October 2024, ...": the period's year
     rf"|^(?:Between|From)\s+{_MONTH}(?:\s+{_YEAR})?\s+(?:and|to|-|–)\s+{_MONTH}\s+(?P<y>{_YEAR})\s*,"
 )
 _DATED_AFTER = re.compile(
     rf"\s*,?\s*(?i:in|during|as\s+of|as\s+at|on|at\s+the\s+end\s+of|by\s+the\s+end\s+of)\s+(?:the\s+)?(?P<d>{_DATE_OR_YEAR})"
+)
+# A count's own verb before its date: "1,150 political prisoners were held in January 2024".
+_HELD = re.compile(
+    r"\s+(?:were|are|was|remained|remain)\s+(?:still\s+)?(?:held|imprisoned|jailed|detained|behind\s+bars)\b", re.I
 )
 _DATED_LATER = re.compile(rf"(?:\s+[\w'’-]+){{1,6}}?\s+(?i:in|during|on)\s+(?:the\s+)?(?P<d>{_DATE_OR_YEAR})")
 _DAY_DATE = re.compile(
@@ -344,7 +350,7 @@ def as_of(sentence: str, year: int | None) -> FactDate | None:
     m = _AS_OF.search(sentence)
     if m is None:
         return None
-    return read_date(m["d"] or m["i"] or m["y"], year)
+    return read_date(m["d"] or m["i"] or m["o"] or m["y"], year)
 
 
 # --- noise ---------------------------------------------------------------------------
@@ -533,8 +539,10 @@ def _figure(sentence: str, masked: str, m: re.Match[str]) -> Figure | None:
     if noun and after.lstrip().startswith(noun):
         after = after.lstrip()[len(noun) :]
     dated = _DATED_AFTER.match(after)
-    if dated is None and kind_of(after.split(",")[0]) == "flow":
-        dated = _DATED_LATER.match(after)  # "20,000 people were detained during the 2022 protests"
+    clause = after.split(",")[0]
+    if dated is None and (kind_of(clause) == "flow" or _HELD.match(clause)):
+        # "20,000 people were detained during the 2022 protests", "... were held in January 2024"
+        dated = _DATED_LATER.match(clause)
     return Figure(start, end, display, noun, interval, dated["d"] if dated else None)
 
 
