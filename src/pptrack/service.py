@@ -177,7 +177,7 @@ def rename_metric(store: Store, old: str, new: str) -> Metric:
         if owner is None:
             store.add_name("metric", name_key(new_slug), metric_id, new_slug, False)
         if new_slug != old_slug:
-            store.add_edited_versions("f.metric_id = ?", (metric_id,), now())
+            store.add_edited_versions(now(), metric_id=metric_id)
     return _metric(store, new_slug)
 
 
@@ -213,10 +213,7 @@ def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int, lis
             other_name = store.source_name(other_id)
             notices.append(f"{other_name!r} had the url {other_url}; the merged source keeps {kept_url}")
         moved = store.move_source(other_id, keep_id)
-        stamp = now()
-        for fact_id in moved:
-            store.update_fact(fact_id, {"updated_at": stamp})
-            store.add_version(fact_id, "edited", stamp, store.get_fact(fact_id).to_dict())
+        store.add_edited_versions(now(), ids=moved)
         canonical = store.source_name(keep_id)
         notices += twin_notices(store, moved)
     return _source(store, canonical), len(moved), notices

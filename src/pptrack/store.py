@@ -925,10 +925,18 @@ class Store:
             params,
         )
 
-    def add_edited_versions(self, where: str, params: Sequence[Any], stamp: str) -> None:
-        """An 'edited' version at `stamp` of each fact `f` matching `where`, as it reads now,
-        its updated_at set to `stamp`: a name it shows has changed (a metric renamed). Each
-        such fact has a version already (keep_added_versions, before the change)."""
+    def add_edited_versions(self, stamp: str, *, metric_id: int | None = None, ids: Sequence[int] = ()) -> None:
+        """An 'edited' version at `stamp` of each fact of metric `metric_id`, or with an id in
+        `ids`, as it reads now, its updated_at set to `stamp`: a name it shows has changed (a
+        metric renamed, a source merged). Each such fact has a version already
+        (keep_added_versions, before the change)."""
+        if metric_id is not None:
+            self._add_edited_versions("f.metric_id = ?", (metric_id,), stamp)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            self._add_edited_versions(f"f.id IN ({', '.join('?' * len(chunk))})", chunk, stamp)
+
+    def _add_edited_versions(self, where: str, params: Sequence[Any], stamp: str) -> None:
         self.conn.execute(
             f"UPDATE facts SET updated_at = ? WHERE id IN (SELECT f.id FROM facts f WHERE {where})", (stamp, *params)
         )
