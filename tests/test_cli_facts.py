@@ -397,3 +397,16 @@ def test_a_change_that_makes_a_fact_twice_says_so(run: Run, run_json) -> None:
     other = run("edit", "3", "--value", "1190")  # no longer the same: nothing said
     assert other.exit_code == 0 and "same fact" not in other.stderr
     assert len(run_json("list")) == 3  # said, not undone: the user decides
+
+
+def test_a_report_published_before_its_figure_is_stored_and_said(run: Run, run_json) -> None:
+    """--published is when the report came out, "if later" than --date (SPEC): one before
+    the figure's date is kept as given (a forecast), with a notice, as swapped dates often are."""
+    early = run("add", "pp", "5", "--date", "2025", "--source", "X", "--published", "2024")
+    assert early.exit_code == 0
+    assert "fact #1 was published 2024, before its date 2025: --published is when" in early.stderr
+    same_year = run("add", "pp", "6", "--date", "2025-05", "--source", "X", "--published", "2025")
+    assert same_year.exit_code == 0 and "published" not in same_year.stderr  # the spans overlap: no notice
+    assert "was published 2025-04-30, before" in run("edit", "2", "--published", "2025-04-30").stderr
+    assert "published" not in run("edit", "2", "--date", "2025-04").stderr
+    assert [f["published"] for f in run_json("list")] == ["2025-04-30", "2024"]

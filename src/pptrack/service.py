@@ -358,7 +358,20 @@ def add_fact(store: Store, new: NewFact, *, strict: bool = False) -> Outcome:
         fact, created = store_fact(store, new, strict=strict, notices=notices)
     if not created:
         notices.append(f"an identical fact is stored already as #{fact.id}; nothing added")
-    return Outcome([fact], notices, created)
+    return Outcome([fact], notices + _published_before(fact) if created else notices, created)
+
+
+def _published_before(fact: "Fact") -> list[str]:
+    """A notice where the report came out before the date its figure was true: stored as
+    given (a forecast is one), but more often a --date and --published swapped."""
+    from .dates import parse_date
+
+    if fact.published is None or parse_date(fact.published).end >= parse_date(fact.date).start:
+        return []
+    return [
+        f"fact #{fact.id} was published {fact.published}, before its date {fact.date}:"
+        " --published is when the report came out, --date when the figure was true"
+    ]
 
 
 def parse_fact_id(text: str) -> int:
@@ -497,6 +510,8 @@ def edit_fact(
         after = store.get_fact(fact_id)
         store.add_version(fact_id, "edited", fields["updated_at"], after.to_dict())
         notices += twin_notices(store, [fact_id])
+        if "published" in fields or "date" in fields:
+            notices += _published_before(after)
     return Outcome([after], notices, created=False)
 
 
