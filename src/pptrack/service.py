@@ -58,7 +58,9 @@ def _resolve(
     row = store.find_name(table, key)
     if row is not None:
         return int(row["id"])
-    if store.absent:  # a reading command on a database that does not exist yet: no facts, of any name
+    # A reading command on a database that does not exist yet: no facts, of any name. (A dry
+    # run of an import into one creates, and says what it would create, as the import would.)
+    if store.absent and not create:
         create, notices = True, None
     matches = close_matches(name, store.all_names(table)) if suggest or not create or strict else []
     if not create or strict:

@@ -48,10 +48,6 @@ def import_(
             opened(db, write=not dry_run, aside=True) as store,
             progress(f"importing {file}", source.size) as update,
         ):
-            # A dry run into a file not made yet reads into an empty database in memory,
-            # which a reading command's lookups keep quiet about (Store.absent): here every
-            # name it would create is told, as the import itself tells it.
-            store.absent = False
             result = import_facts(
                 store,
                 rows,
