@@ -173,3 +173,40 @@ def test_at_80_columns_list_stays_a_table_its_slugs_folded_after_hyphens(
     words = {w for line in lines for w in line.split()}
     assert {"organisations", "Neighbours", "releases", "1,400"} <= words  # no word broken
     assert "…" not in "\n".join(lines)
+
+
+LONG_SOURCE = "Viasna Human Rights Centre Documentation Department for Political Persecution Monitoring"
+
+
+@pytest.mark.parametrize("columns", [20, 30, 40, 80])
+def test_a_long_source_name_folds_beside_its_value_row_by_row(
+    run: Run, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    """A bug: shown a row at a time, diff-sources put its values beside source names as long
+    as they are, and a value came out a character a line, 106 cells wide at 40 columns."""
+    add(run, PP, "nearly 1,200", "2025-08", "Viasna")
+    add(run, PP, "more than 10,000,000", "2025-09", LONG_SOURCE)
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("NO_COLOR", "1")
+    result = run("diff-sources", PP, "--period", "year")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout).splitlines()
+    assert max(render.cell_width(line) for line in lines) <= columns
+    text = " ".join(" ".join(lines).split())
+    if columns >= 40:  # a third of the width for the name leaves a value of 20 cells its line
+        assert "more than 10,000,000" in text and "nearly 1,200" in text and "CONFLICT" in text
+
+
+@pytest.mark.parametrize("columns", [20, 30, 40])
+def test_show_fits_a_narrow_terminal(run: Run, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    """A bug: show kept 20 cells for a value beside names of 14, 36 wide at 30 columns; a tab
+    in a note counted one cell, where the terminal moves to its next tab stop."""
+    add(run, PP, "1,189", "2025-05-21", LONG_SOURCE, "--note", "a\tb\tc\td\te\tf\tg\th\ti\tj\tk\tl")
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("NO_COLOR", "1")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", run("show", "1").stdout).splitlines()
+    assert "\t" not in "\n".join(lines)
+    assert max(render.cell_width(line) for line in lines) <= columns
+    text = "".join("".join(lines).split())
+    assert "".join(LONG_SOURCE.split()) in text and "abcdefghijkl" in text  # nothing of them lost

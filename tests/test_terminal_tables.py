@@ -77,20 +77,22 @@ def as_rich_prints(
 
     lines = [Text(part, style="bold") for part in render.fold(render.safe_text(title), con.width)] if title else []
     if sum(widths) + 2 * (len(widths) - 1) > con.width:  # the headers do not fit: a row at a time
-        key_width = max(render.cell_width(h) for h in headers)
+        # names at most a third of the width, folded, their values beside them
+        key_width = max(min(max(render.cell_width(h) for h in headers), con.width // 3), 1)
         room = max(con.width - key_width - 2, 1)
         for r, (row, row_styles) in enumerate(zip(cells, styles, strict=True)):
             if r:
                 lines.append(Text())
             for h, v, style in zip(headers, row, row_styles, strict=True):
+                names = render.fold(h, key_width)
                 parts = [part.rstrip() for part in render.fold(v, room)]
-                first = Text().append(h, style="bold")
-                if parts[0]:
-                    first.append(" " * (key_width - render.cell_width(h) + 2))
-                    first.append(parts[0], style=style or "")
-                lines.append(first)
-                for more in parts[1:]:
-                    lines.append(Text(" " * (key_width + 2)).append(more, style=style or ""))
+                for k in range(max(len(names), len(parts))):
+                    name = names[k] if k < len(names) else ""
+                    text = Text().append(name, style="bold")
+                    if k < len(parts) and parts[k]:
+                        text.append(" " * (key_width - render.cell_width(name) + 2))
+                        text.append(parts[k], style=style or "")
+                    lines.append(text)
         if lines:
             con.print(Text("\n").join(lines), no_wrap=True, overflow="ignore", crop=False, soft_wrap=True)
         return

@@ -514,8 +514,8 @@ def _terminal_records(
     columns at 74, `latest` at 40), as `psql` shows one in its expanded display: each row a
     block of lines, a column's name (bold) then its value, folded to the width, the blocks
     apart by a blank line. Every value is whole, as a table on a wider terminal shows it."""
-    width = max(map(cell_width, headers))
-    keys = [(paint(h, "bold"), " " * (width - cell_width(h) + 2)) for h in headers]
+    width = _key_width(headers, room)  # a long name (a source of diff-sources) folds too
+    keys = [[(paint(part, "bold"), cell_width(part)) for part in fold(h, width)] for h in headers]
     room = max(room - width - 2, 1)
     no_style = [None] * len(headers)
     lines: list[str] = []
@@ -523,12 +523,25 @@ def _terminal_records(
         if r:
             lines.append("")
         row_styles = styles.get(r, no_style)
-        for (key, gap), values, style in zip(keys, by_column, row_styles, strict=True):
+        for key, values, style in zip(keys, by_column, row_styles, strict=True):
             parts = [part.rstrip() for part in fold(values[r], room)]
-            shown = [paint(part, style) if style else part for part in parts]
-            lines.append(key + gap + shown[0] if shown[0] else key)
-            lines.extend(" " * (width + 2) + more for more in shown[1:])
+            lines.extend(_beside(key, [paint(part, style) if style else part for part in parts], width))
     return lines
+
+
+def _key_width(keys: Sequence[str], room: int) -> int:
+    """The width of the names beside their values (`show`, a table shown a row at a time):
+    the longest, but at most a third of `room`, so that a value keeps two thirds of it."""
+    return max(min(max(map(cell_width, keys), default=0), room // 3), 1)
+
+
+def _beside(key: Sequence[tuple[str, int]], value: Sequence[str], width: int) -> Iterator[str]:
+    """The lines of a name (its folded lines as text and width) with its value's lines beside
+    it, the value `width` + 2 cells in; no line ends in spaces."""
+    for k in range(max(len(key), len(value))):
+        text, used = key[k] if k < len(key) else ("", 0)
+        shown = value[k] if k < len(value) else ""
+        yield text + " " * (width - used + 2) + shown if shown else text
 
 
 def _fit(
@@ -697,16 +710,20 @@ def write_fields(pairs: Sequence[tuple[str, object]], out: IO[str] | None = None
     """One record in full, a field a line (`show`): nothing cut, newlines kept. On a terminal a
     long value is folded (at spaces where it can be) to the terminal's width, beside its name."""
     out = out or sys.stdout
-    width = max(len(k) for k, _ in pairs)
-    room = max(console(out).width - width - 2, 20) if _is_terminal(out) else None
+    if not _is_terminal(out):  # every line whole, each name as long as it is
+        width = max(len(k) for k, _ in pairs)
+        for key, value in pairs:
+            lines = safe_text(value, multiline=True).split("\n")
+            out.write("".join(line + "\n" for line in _beside([(key, len(key))], lines, width)))
+        return
+    columns = console(out).width
+    width = _key_width([k for k, _ in pairs], columns)
+    room = max(columns - width - 2, 1)
     for key, value in pairs:
-        text = safe_text(value, multiline=True)
-        lines = text.split("\n") or [""]
-        if room is not None:
-            lines = [part for line in lines for part in fold(line, room)]
-        out.write(f"{key:<{width}}  {lines[0]}".rstrip() + "\n")
-        for more in lines[1:]:
-            out.write(" " * (width + 2) + more + "\n")
+        text = safe_text(value, multiline=True).expandtabs()  # a tab's width is its terminal's, not one cell
+        lines = [part.rstrip() for line in text.split("\n") for part in fold(line, room)]
+        folded = [(part, cell_width(part)) for part in fold(key, width)]
+        out.write("".join(line + "\n" for line in _beside(folded, lines, width)))
 
 
 def blank_line(out: IO[str] | None = None) -> None:
