@@ -299,3 +299,22 @@ def test_chart_lines_go_forward_in_time(run: Run, db_path: Path) -> None:
     assert [f.date for f in facts] == ["2024", "2024-01-05", "2024-12-20"]  # the timeline's order
     [series] = by_source(facts)
     assert [f.date for f in series.facts] == ["2024-01-05", "2024", "2024-12-20"]  # the chart's
+
+
+LONG_SLUG = "political-prisoners-held-in-pretrial-detention-centres-and-penal-colonies"
+
+
+@pytest.mark.parametrize("columns", [30, 60, 80])
+def test_a_chart_folds_a_long_title_and_its_legend_to_the_terminal(
+    run: Run, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    """A bug: plotext leaves out a title wider than the plot, so a long slug's chart had no
+    name at 60 columns; and the legend folded to 38 cells on a terminal of 30."""
+    add(run, LONG_SLUG, "888", "2021", "Viasna")
+    add(run, LONG_SLUG, "900", "2022", "Viasna Human Rights Centre Minsk Office")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = run("timeline", "--chart").stdout.splitlines()
+    legend_at = next(i for i, line in enumerate(lines) if line.startswith("•"))
+    assert "".join(line.strip() for line in lines[:legend_at]) == LONG_SLUG
+    assert max(len(line) for line in lines[: legend_at + 2]) <= max(columns, 40)
+    assert all(len(line) <= columns for line in lines[legend_at : legend_at + 2])

@@ -133,9 +133,10 @@ def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool
 
     drawn, left_out = most_reported(by_source(facts), len(_MARKERS))
     facts = [f for series in drawn for f in series.facts]
+    columns = max(1, width)  # the terminal's: the title and legend fold to it
     width = max(40, min(width, MAX_TERMINAL_WIDTH))
     colors = [_COLORS[i % len(_COLORS)] if color else None for i in range(len(drawn))]
-    legend = _legend([(_MARKERS[i], safe_text(s.source), colors[i]) for i, s in enumerate(drawn)], width)
+    legend = _legend([(_MARKERS[i], safe_text(s.source), colors[i]) for i, s in enumerate(drawn)], min(width, columns))
     plt.clear_figure()
     plt.theme("clear")
     plt.date_form("Y-m-d")
@@ -162,7 +163,9 @@ def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool
     if not color:
         text = plt.uncolorize(text)
     title_line, *chart = text.splitlines()
-    lines = [title_line, *legend, *chart]
+    # plotext leaves out a title wider than the plot (a long slug): then it is folded here
+    titles = fold(safe_text(title), columns) if not plt.uncolorize(title_line).strip() else [title_line]
+    lines = [*titles, *legend, *chart]
     return "\n".join(line.rstrip() for line in lines) + "\n", [s.source for s in left_out]
 
 
