@@ -210,3 +210,16 @@ def test_show_fits_a_narrow_terminal(run: Run, monkeypatch: pytest.MonkeyPatch, 
     assert max(render.cell_width(line) for line in lines) <= columns
     text = "".join("".join(lines).split())
     assert "".join(LONG_SOURCE.split()) in text and "abcdefghijkl" in text  # nothing of them lost
+
+
+def test_latest_row_by_row_names_the_metric_in_every_block(
+    run: Run, examples: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug: latest leaves the metric blank under its current figure ("as above"); shown a
+    row at a time, the blocks of the other sources' figures named no metric."""
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("NO_COLOR", "1")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", run("latest").stdout).splitlines()
+    metrics = [line.split()[1:] for line in lines if line.startswith("metric")]
+    assert len(metrics) == 4 and all(m == [PP] for m in metrics)

@@ -55,6 +55,7 @@ class Column(NamedTuple):  # not a frozen dataclass: 1.5 ms less at import (data
     style: Callable[[object], str | None] | None = None  # a cell's rich style on a terminal, from its value
     key: str | None = None  # the record's key when `get` is r.get(key): a column is then read without a call a cell
     fold_last: bool = False  # a name kept on one line while any wide column can fold (a metric's slug)
+    carried: bool = False  # a blank cell means "as the row above" (latest's metric): shown a row at a time, it is
 
 
 def col(header: str, key: str | None = None, **kw: Any) -> Column:
@@ -475,7 +476,8 @@ def _terminal_table(
     paint = _Painter(con)
     lines: list[str] = [paint(part, "bold") for part in fold(title, con.width)] if title else []
     if sum(widths) + 2 * (len(widths) - 1) > con.width:  # too narrow for every cell whole
-        lines += _terminal_records(by_column, styles, headers, con.width, paint)
+        carried = [_carried(values) if c.carried else values for values, c in zip(by_column, columns, strict=True)]
+        lines += _terminal_records(carried, styles, headers, con.width, paint)
         con.file.write("".join(line + "\n" for line in lines))
         con.file.flush()
         return
@@ -527,6 +529,16 @@ def _terminal_records(
             parts = [part.rstrip() for part in fold(values[r], room)]
             lines.extend(_beside(key, [paint(part, style) if style else part for part in parts], width))
     return lines
+
+
+def _carried(values: list[str]) -> list[str]:
+    """A column whose blank cells repeat the cell above, each blank filled with it."""
+    out: list[str] = []
+    last = ""
+    for value in values:
+        last = value or last
+        out.append(last)
+    return out
 
 
 def _key_width(keys: Sequence[str], room: int) -> int:

@@ -241,7 +241,7 @@ def latest(
 
     # A row for the current figure, then a row for each other source's latest below it.
     columns = [
-        col("metric", wide=True),
+        col("metric", wide=True, carried=True),  # blank under the metric's current figure
         col("date"),
         col("value", right=True),
         col("source", wide=True),
