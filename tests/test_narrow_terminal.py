@@ -223,3 +223,15 @@ def test_latest_row_by_row_names_the_metric_in_every_block(
     lines = re.sub(r"\x1b\[[0-9;]*m", "", run("latest").stdout).splitlines()
     metrics = [line.split()[1:] for line in lines if line.startswith("metric")]
     assert len(metrics) == 4 and all(m == [PP] for m in metrics)
+
+
+def test_no_column_folds_below_eight_cells(run: Run, examples: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug: metrics list at 40 columns folded `political-prisoners` into `poli` / `tica` /
+    `l-` / ..., the slug's column down to its header's four cells; such a table is now shown
+    a row at a time, the slug whole."""
+    monkeypatch.setattr(render, "_is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("NO_COLOR", "1")
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", run("metrics", "list").stdout).splitlines()
+    assert max(render.cell_width(line) for line in lines) <= 40
+    assert f"slug     {PP}" in lines

@@ -201,11 +201,12 @@ def test_a_wide_character_in_a_one_cell_column_is_folded_not_looped_on() -> None
     """A bug: folding 中文 to one cell looked for the longest prefix that fits, found none and
     took nothing, forever. A character wider than its column is a line of its own."""
     assert render.fold("中文 x", 1) == ["中", "文", "x"]
+    assert render.fold("中文", 3) == ["中", "文"]
     out = Terminal()
     columns = [render.col("n"), render.col("x", wide=True), render.col("m")]
-    with terminal(7):  # a column of one cell for x
+    with terminal(7):  # no column is folded below its width or 8 cells: the row is shown alone
         render.write_table([["1", "中文", "2"]], columns, out=out)
-    assert out.getvalue().splitlines()[2:] == ["1  中  2", "   文"]
+    assert out.getvalue().splitlines() == ["n  1", "x  中文", "m  2"]
 
 
 def test_a_folded_line_ending_in_a_combining_mark_still_fits() -> None:

@@ -571,7 +571,9 @@ def _fit(
     excess = sum(widths) + 2 * (len(widths) - 1) - room
     if excess <= 0:
         return widths
-    heads = [max(_longest_word([h]), 1) for h in headers]
+    # the least a folded column keeps: its header's longest word, and _READABLE cells unless
+    # its cells are all narrower (below it, a name folds into pieces of three or four)
+    heads = [max(_longest_word([h]), min(w, _READABLE), 1) for h, w in zip(headers, widths, strict=True)]
     words = [
         max(head, min(_longest_word(values), _WORD_FLOOR)) if c.wide or c.fold_last else 0
         for head, c, values in zip(heads, columns, cells, strict=True)
@@ -592,6 +594,7 @@ def _fit(
     return widths
 
 
+_READABLE = 8
 _WORD_FLOOR = 15  # a longer word (a web address) is folded rather than kept whole
 
 
