@@ -55,7 +55,7 @@ class Column(NamedTuple):  # not a frozen dataclass: 1.5 ms less at import (data
     style: Callable[[object], str | None] | None = None  # a cell's rich style on a terminal, from its value
     key: str | None = None  # the record's key when `get` is r.get(key): a column is then read without a call a cell
     fold_last: bool = False  # a name kept on one line while any wide column can fold (a metric's slug)
-    carried: bool = False  # a blank cell means "as the row above" (latest's metric): shown a row at a time, it is
+    carried: bool = False  # a blank cell means "as the row above" (latest's metric), filled when rows stand apart
 
 
 def col(header: str, key: str | None = None, **kw: Any) -> Column:
@@ -465,11 +465,11 @@ def _terminal_table(
 
     Laid out here rather than by rich's Table, which measures every cell of every row
     and takes 20× as long as plain text (6 s for 10,000 facts). Too wide a table folds its
-    wide columns (their headers too), longest first (see _fit); one that would still not fit
-    is shown a row at a time (_terminal_records): no cell is ever cut. Rich decides what it knows best, the
-    terminal's width and the escape codes of each style (colour depth, NO_COLOR,
-    FORCE_COLOR), and the lines are written as rich would print them as Text, without
-    building a Text a line (which cost 0.4 s for 10,000 facts).
+    wide columns (their headers too), longest first (see _fit); one that would still not
+    fit is shown a row at a time (_terminal_records): no cell is ever cut. Rich decides what
+    it knows best, the terminal's width and the escape codes of each style (colour depth,
+    NO_COLOR, FORCE_COLOR), and the lines are written as rich would print them as Text,
+    without building a Text a line (which cost 0.4 s for 10,000 facts).
     """
     con = console(out)
     widths = _fit(natural, headers, columns, con.width, by_column)
@@ -478,10 +478,25 @@ def _terminal_table(
     if sum(widths) + 2 * (len(widths) - 1) > con.width:  # too narrow for every cell whole
         carried = [_carried(values) if c.carried else values for values, c in zip(by_column, columns, strict=True)]
         lines += _terminal_records(carried, styles, headers, con.width, paint)
-        con.file.write("".join(line + "\n" for line in lines))
-        con.file.flush()
-        return
+    else:
+        lines += _terminal_rows(by_column, sizes, widths, styles, headers, columns, paint)
+    con.file.write("".join(line + "\n" for line in lines))
+    con.file.flush()
+
+
+def _terminal_rows(
+    by_column: list[list[str]],
+    sizes: list[list[int]],
+    widths: list[int],
+    styles: dict[int, list[str | None]],
+    headers: list[str],
+    columns: Sequence[Column],
+    paint: _Painter,
+) -> list[str]:
+    """The lines of a table that fits in `widths`: its header, a rule, and its rows, a
+    folded cell's row over as many lines as the cell takes."""
     folds = _fit_cells(by_column, sizes, widths)  # row -> column -> the lines of a folded cell
+    lines: list[str] = []
     lines.extend(
         _styled_line(parts, widths, columns, ["bold"] * len(columns), paint) for parts in _header_lines(headers, widths)
     )
@@ -500,9 +515,7 @@ def _terminal_table(
             for k in range(max(len(p) for p in pieces)):
                 parts = [p[k] if k < len(p) else "" for p in pieces]
                 lines.append(_styled_line(parts, widths, columns, styles.get(r, no_style), paint))
-    file = con.file
-    file.write("\n".join(lines) + "\n")
-    file.flush()
+    return lines
 
 
 def _terminal_records(
@@ -564,21 +577,21 @@ def _fit(
     the cells up to _WORD_FLOOR cells ("nearly 1,400" folds into "nearly" and "1,400", not
     into pieces of two; a word ends at a space or after a hyphen or slash, where `fold`
     folds); then the `fold_last` columns (a slug: `political-` / `prisoners`) down to theirs;
-    then both, wide ones first, down to their header's longest word. The other columns keep
-    every cell whole (a value, a date): a table still wider than `room` is shown a row at
-    a time instead (_terminal_records)."""
+    then both, wide ones first, down to their floor: their header's longest word, and at
+    least _READABLE cells. The other columns keep every cell whole (a value, a date): a
+    table still wider than `room` is shown a row at a time instead (_terminal_records)."""
     widths = list(widths)
     excess = sum(widths) + 2 * (len(widths) - 1) - room
     if excess <= 0:
         return widths
     # the least a folded column keeps: its header's longest word, and _READABLE cells unless
     # its cells are all narrower (below it, a name folds into pieces of three or four)
-    heads = [max(_longest_word([h]), min(w, _READABLE), 1) for h, w in zip(headers, widths, strict=True)]
+    floors = [max(_longest_word([h]), min(w, _READABLE), 1) for h, w in zip(headers, widths, strict=True)]
     words = [
-        max(head, min(_longest_word(values), _WORD_FLOOR)) if c.wide or c.fold_last else 0
-        for head, c, values in zip(heads, columns, cells, strict=True)
+        max(least, min(_longest_word(values), _WORD_FLOOR)) if c.wide or c.fold_last else 0
+        for least, c, values in zip(floors, columns, cells, strict=True)
     ]
-    for floor, last in ((words, False), (words, True), (heads, False), (heads, True)):
+    for floor, last in ((words, False), (words, True), (floors, False), (floors, True)):
         while excess > 0:
             shrinkable = [
                 i
@@ -594,7 +607,7 @@ def _fit(
     return widths
 
 
-_READABLE = 8
+_READABLE = 8  # the least width a column folds to, where its cells are wider
 _WORD_FLOOR = 15  # a longer word (a web address) is folded rather than kept whole
 
 

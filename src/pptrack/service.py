@@ -217,7 +217,7 @@ def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int, lis
         moved = store.move_source(other_id, keep_id)
         store.add_edited_versions(now(), ids=moved)
         canonical = store.source_name(keep_id)
-        notices += twin_notices(store, moved)
+        notices += _twin_notices(store, moved)
     return _source(store, canonical), len(moved), notices
 
 
@@ -358,9 +358,11 @@ def add_fact(store: Store, new: NewFact, *, strict: bool = False) -> Outcome:
     notices: list[str] = []
     with store.transaction():
         fact, created = store_fact(store, new, strict=strict, notices=notices)
-    if not created:
+    if created:
+        notices += _published_before(fact)
+    else:
         notices.append(f"an identical fact is stored already as #{fact.id}; nothing added")
-    return Outcome([fact], notices + _published_before(fact) if created else notices, created)
+    return Outcome([fact], notices, created)
 
 
 def _published_before(fact: "Fact") -> list[str]:
@@ -511,13 +513,13 @@ def edit_fact(
         store.update_fact(fact_id, fields)
         after = store.get_fact(fact_id)
         store.add_version(fact_id, "edited", fields["updated_at"], after.to_dict())
-        notices += twin_notices(store, [fact_id])
+        notices += _twin_notices(store, [fact_id])
         if "published" in fields or "date" in fields:
             notices += _published_before(after)
     return Outcome([after], notices, created=False)
 
 
-def twin_notices(store: Store, ids: Sequence[int]) -> list[str]:
+def _twin_notices(store: Store, ids: Sequence[int]) -> list[str]:
     """A notice for each fact of `ids` now the same fact as another live one (as `add` would
     refuse it): a merge of a misspelled source often finds the same report entered twice."""
     return [
@@ -545,7 +547,7 @@ def _set_removed(store: Store, fact_id: int, *, removed: bool) -> Outcome:
         store.update_fact(fact_id, {"removed_at": stamp if removed else None, "updated_at": stamp})
         after = store.get_fact(fact_id)
         store.add_version(fact_id, "removed" if removed else "restored", stamp, after.to_dict())
-        twins = [] if removed else twin_notices(store, [fact_id])
+        twins = [] if removed else _twin_notices(store, [fact_id])
     verb = "removed" if removed else "restored"
     hint = f"; `pptrack restore {fact_id}` brings it back" if removed else ""
     return Outcome(facts=[after], notices=[f"fact #{fact_id} {verb}{hint}", *twins], created=False)

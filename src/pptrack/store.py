@@ -423,6 +423,14 @@ _SAME_FACT = (
 _MAY_BE_NULL = frozenset({"via_id", "low", "high"})
 
 
+def _id_lists(ids: Sequence[int]) -> Iterator[tuple[str, Sequence[int]]]:
+    """`ids` 500 at a time, each with its SQL list of parameters, `(?, ?, ...)`: a statement
+    holds at most 32,766 of them (999 before SQLite 3.32)."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        yield f"({', '.join('?' * len(chunk))})", chunk
+
+
 def _same_live_fact(f: str, other: Mapping[str, str]) -> str:
     """SQL: live fact `f` is the same fact as `other` (the SQL of each column of _SAME_FACT there)."""
     return " AND ".join(
@@ -829,13 +837,12 @@ class Store:
         one of them in `ids`: what a merge, an edit or a restore made twice."""
         same = _same_live_fact("g", {c: f"f.{c}" for c in _SAME_FACT})
         pairs: set[tuple[int, int]] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for listed, chunk in _id_lists(ids):
             pairs.update(
                 (min(a, b), max(a, b))
                 for a, b in self.conn.execute(
                     f"""SELECT f.id, (SELECT min(g.id) FROM facts g WHERE g.id <> f.id AND {same})
-                        FROM facts f WHERE f.removed_at IS NULL AND f.id IN ({", ".join("?" * len(chunk))})""",
+                        FROM facts f WHERE f.removed_at IS NULL AND f.id IN {listed}""",
                     chunk,
                 )
                 if b is not None
@@ -901,9 +908,8 @@ class Store:
 
     def facts_by_id(self, ids: Sequence[int]) -> dict[int, Fact]:
         found: dict[int, Fact] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = _FACT_SELECT + f" WHERE f.id IN ({', '.join('?' for _ in chunk)})"
+        for listed, chunk in _id_lists(ids):
+            sql = _FACT_SELECT + f" WHERE f.id IN {listed}"
             found.update((row[0], fact_from_row(row)) for row in self.conn.execute(sql, chunk))
         return found
 
@@ -932,9 +938,8 @@ class Store:
         (keep_added_versions, before the change)."""
         if metric_id is not None:
             self._add_edited_versions("f.metric_id = ?", (metric_id,), stamp)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            self._add_edited_versions(f"f.id IN ({', '.join('?' * len(chunk))})", chunk, stamp)
+        for listed, chunk in _id_lists(ids):
+            self._add_edited_versions(f"f.id IN {listed}", chunk, stamp)
 
     def _add_edited_versions(self, where: str, params: Sequence[Any], stamp: str) -> None:
         self.conn.execute(
@@ -1401,9 +1406,8 @@ class Store:
         cursor = self.conn.cursor()
         cursor.row_factory = None
         found: dict[int, tuple[Any, ...]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = f"{self._EXPORT_SELECT} WHERE f.id IN ({', '.join('?' for _ in chunk)})"
+        for listed, chunk in _id_lists(ids):
+            sql = f"{self._EXPORT_SELECT} WHERE f.id IN {listed}"
             found.update((row[0], row) for row in cursor.execute(sql, chunk))
         return found
 
