@@ -5,15 +5,18 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import sys
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
-from pptrack import early
+from pptrack import EARLY_COMMANDS, early
 from pptrack.cli import app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -31,18 +34,34 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 Run = Callable[..., Result]
 
 
-@pytest.fixture
-def run() -> Run:
-    """run("add", "m", "5", ...) -> Result with .exit_code, .stdout, .stderr. As pptrack.main
-    does, a listing's query is started early (pptrack.early) and the command takes its text."""
-    runner = CliRunner()
+class _AsMain:
+    """What the test runner calls as the command: pptrack.main's steps (a reading command
+    answered early, a listing in a data format written without Typer), then Typer's group."""
 
-    def invoke(*args: str, input: str | None = None) -> Result:
-        early.start(list(args))
+    name = "pptrack"
+
+    def __init__(self, group: Any) -> None:
+        self.group = group
+
+    def main(self, args: Any = (), **extra: Any) -> Any:
         try:
-            return runner.invoke(app, list(args), input=input)
+            code = early.start(list(args)) if args and args[0] in EARLY_COMMANDS else None
+            if code is not None:
+                sys.exit(code)
+            return self.group.main(args=args, **extra)
         finally:
             early.finish()
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Run:
+    """run("add", "m", "5", ...) -> Result with .exit_code, .stdout, .stderr, the command run
+    as pptrack.main runs it (see _AsMain)."""
+    runner = CliRunner()
+    monkeypatch.setattr(typer.testing, "_get_command", lambda app: _AsMain(typer.main.get_command(app)))
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input)
 
     return invoke
 

@@ -32,8 +32,11 @@ NOT_FOR_VERSION = (
 )
 # `add` of a value and date in the common shapes reads them without decimal or calendar.
 NOT_FOR_ADD = (*HEAVY, "decimal", "calendar")
-# A listing in a data format parses no value and, without --since/--until, no date.
-NOT_FOR_LISTING = (*HEAVY, "decimal", "calendar", "pptrack.values", "pptrack.dates", "unicodedata")
+# A listing in a data format parses no value and, without --since/--until, no date; its
+# text, made whole by SQLite, is written before Typer would be loaded (pptrack.early).
+NOT_FOR_LISTING = (
+    *HEAVY, "decimal", "calendar", "pptrack.values", "pptrack.dates", "unicodedata", "typer", "click", "pptrack.cli"
+)  # fmt: skip
 # The command as installed: pptrack.main (which may start a query early, pptrack.early).
 PROBE = """
 import sys

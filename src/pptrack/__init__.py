@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-# The commands whose query starts while the command line loads (pptrack.early); only these
+# The commands answered before or while the command line loads (pptrack.early); only these
 # import that module.
 EARLY_COMMANDS = ("list", "latest")
 
@@ -14,21 +14,25 @@ def main() -> None:
     records are freed by their reference counts (an import or export of 100,000 facts, a
     check of a million, leave none to collect; tests/test_collection.py). At the exit, what the run
     made is frozen out of the last collection Python makes even with the collector off
-    (8 ms of a 60 ms `--version`). A reading command's query may start meanwhile (pptrack.early)."""
+    (8 ms of a 60 ms `--version`). A reading command may be answered early, a listing in a
+    data format without Typer at all (pptrack.early)."""
     import gc
     import sys
 
     gc.disable()
     early = None
+    code = None
     try:
         if sys.argv[1:2] and sys.argv[1] in EARLY_COMMANDS:
             from . import early
 
-            early.start(sys.argv[1:])
-        from .cli import app
+            code = early.start(sys.argv[1:])
+        if code is None:
+            from .cli import app
 
-        app()
+            app()
     finally:
         if early is not None:
             early.finish()
         gc.freeze()
+    sys.exit(code)

@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .errors import ExitCode, PptrackError
+from .errors import ExitCode, notice, refuse_undecodable, reported
 
 # Each command by name: (module under pptrack.commands, attribute). The attribute is a
 # function (one command) or a Typer app (a group). Only the invoked command's module is
@@ -51,35 +51,6 @@ def load_command(name: str) -> Any:
     return command
 
 
-def refuse_undecodable(args: Any) -> None:
-    """Arguments are text: bytes that are not UTF-8 (Python keeps them as lone surrogates)
-    could be neither stored nor printed, so they are refused before anything runs."""
-    from .errors import BadInput
-
-    for arg in args or ():
-        if isinstance(arg, str) and not arg.isascii():
-            try:
-                arg.encode("utf-8")
-            except UnicodeEncodeError:
-                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                raise BadInput(f"the argument '{shown}' is not valid UTF-8 text; write it as UTF-8") from None
-
-
-def notice(message: str) -> None:
-    """render.notice, imported only when there is something to say: a run that succeeds
-    without a message (`--version`) never loads render."""
-    from .render import notice as write_notice
-
-    write_notice(message)
-
-
-def _is_db_error(e: Exception) -> bool:
-    """Whether `e` is an SQLite error. All SQL is in pptrack.store: before it is imported
-    none can have been raised, so a run that never opens the database never imports it."""
-    store = sys.modules.get("pptrack.store")
-    return store is not None and isinstance(e, store.DB_ERRORS)
-
-
 def _value_taken_for_option(e: Exception, argv: list[str]) -> str | None:
     """The argument that made `e` if it is a value written with a minus (-5, -1,400, -inf)
     that Click read as options (-5, -i), else None."""
@@ -89,17 +60,6 @@ def _value_taken_for_option(e: Exception, argv: list[str]) -> str | None:
     if type(e).__name__ != "NoSuchOption" or not name:
         return None
     return next((a for a in argv if a.startswith(name) and re.match(r"-(?:[\d.]|inf|nan)", a, re.IGNORECASE)), None)
-
-
-def _discard_stdout() -> None:
-    """Point standard output at the null device: what is still buffered for it goes nowhere
-    when Python exits, instead of failing a second time there with its own message."""
-    import os
-
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 class PptrackGroup(TyperGroup):
@@ -132,67 +92,38 @@ class PptrackGroup(TyperGroup):
         # loaded by the error branches that use them, so `--version` never pays for them.
         from typer._click.exceptions import ClickException
 
-        code: int = ExitCode.OK
-        try:
-            refuse_undecodable(sys.argv[1:] if args is None else args)
-            result = super().main(
-                args=args, prog_name=prog_name or "pptrack", complete_var=complete_var, standalone_mode=False, **extra
-            )
-            code = result if isinstance(result, int) else ExitCode.OK
-        except PptrackError as e:
-            notice(f"error: {e.message}")
-            code = e.code
-        except ClickException as e:
-            hint, message = "", e.format_message()
-            ctx = getattr(e, "ctx", None)
-            if ctx is not None:
-                hint = f" (see '{ctx.command_path} --help')"
-                # `pptrack`, `pptrack metrics`: the commands it could be
-                if message == "Missing command." and hasattr(ctx.command, "list_commands"):
-                    message = f"missing command; give one of {', '.join(ctx.command.list_commands(ctx))}"
-            value = _value_taken_for_option(e, sys.argv[1:] if args is None else list(args))
-            if value is not None and ctx is not None and ctx.info_name == "add":  # `add m -5`: read as options
-                example = f"pptrack add METRIC --date D --source S -- {value}"
-                hint = f"; write a value that starts with '-' after '--', e.g. {example}"
-            notice(f"error: {message}{hint}")
-            code = e.exit_code
-        except typer.Abort:
-            notice("aborted")
-            code = ExitCode.FAILURE
-        except BrokenPipeError:
-            # The reader went away (`pptrack list | head`): stop quietly.
-            _discard_stdout()
-            code = ExitCode.FAILURE
-        except OSError as e:  # the output could not be written: a full disk, a file over its size limit
-            if e.filename is None:
-                _discard_stdout()
-                notice(f"error: cannot write the output: {e.strerror or e}")
-            else:
-                notice(f"error: {e.filename}: {e.strerror or e}")
-            code = ExitCode.FAILURE
-        except KeyboardInterrupt:
-            code = 130
-        except UnicodeEncodeError as e:
-            if "surrogate" in e.reason:  # a lone surrogate (from a JSON \ud800 escape) cannot be stored
-                notice(f"error: text that is not valid Unicode cannot be stored ({e.reason}); write it as UTF-8")
-                code = ExitCode.BAD_INPUT
-            else:  # the output cannot carry the text: PYTHONIOENCODING=ascii, a latin-1 terminal
-                notice(f"error: the output encoding {e.encoding} cannot show {e.object[e.start : e.end]!r}; use UTF-8")
-                code = ExitCode.FAILURE
-        except Exception as e:
-            code = ExitCode.FAILURE
-            if isinstance(e, AttributeError) and sys.stdout is None:  # started with stdout closed (`>&-`)
-                notice("error: cannot write the output: standard output is closed")
-            elif _is_db_error(e):
-                from .store import describe_db_error
+        run_group = super().main
 
-                notice(f"error: {describe_db_error(e)}")
-            else:  # a bug: still one line, and a way to see more
-                import os
+        def work() -> int:
+            try:
+                refuse_undecodable(sys.argv[1:] if args is None else args or ())
+                result = run_group(
+                    args=args,
+                    prog_name=prog_name or "pptrack",
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
+                return result if isinstance(result, int) else ExitCode.OK
+            except ClickException as e:
+                hint, message = "", e.format_message()
+                ctx = getattr(e, "ctx", None)
+                if ctx is not None:
+                    hint = f" (see '{ctx.command_path} --help')"
+                    # `pptrack`, `pptrack metrics`: the commands it could be
+                    if message == "Missing command." and hasattr(ctx.command, "list_commands"):
+                        message = f"missing command; give one of {', '.join(ctx.command.list_commands(ctx))}"
+                value = _value_taken_for_option(e, sys.argv[1:] if args is None else list(args))
+                if value is not None and ctx is not None and ctx.info_name == "add":  # `add m -5`: read as options
+                    example = f"pptrack add METRIC --date D --source S -- {value}"
+                    hint = f"; write a value that starts with '-' after '--', e.g. {example}"
+                notice(f"error: {message}{hint}")
+                return e.exit_code
+            except typer.Abort:
+                notice("aborted")
+                return ExitCode.FAILURE
 
-                if os.environ.get("PPTRACK_DEBUG"):
-                    raise
-                notice(f"internal error: {type(e).__name__}: {e} (set PPTRACK_DEBUG=1 for the traceback)")
+        code = reported(work)
         if standalone_mode:
             sys.exit(code)
         return code

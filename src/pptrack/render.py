@@ -264,6 +264,13 @@ def write_lines(
         write_utf8([head], out)  # the header of no rows (jsonl: nothing)
 
 
+def write_block(block: tuple[bytes, int], fmt: str, *, fields: Sequence[str]) -> None:
+    """A listing SQLite made as one text (Store.fact_block: its UTF-8 and how many lines),
+    written as `write_lines` writes those lines."""
+    data, lines = block
+    write_lines([[data]] if lines else [], fmt, fields=fields)
+
+
 def _joined(batch: Sequence[bytes | str | dict[str, Any]], fmt: str, fields: Sequence[str]) -> bytes:
     """The lines of a batch of `write_lines` joined by `fmt`'s separator, as UTF-8. A batch
     of one kind of line is joined as it is, in C (a listing's text, 10,000 lines: 0.3 ms; a

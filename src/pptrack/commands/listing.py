@@ -46,7 +46,7 @@ def list_(
     query = service.ListQuery(metric, source or [], via, since, until, tag, limit, day_order(dayfirst, monthfirst))
     if fmt is not Format.table:  # data formats: lines made by SQLite, no Fact built for most
         from ..early import take
-        from ..render import lines_to_redo, plain_block, write_lines
+        from ..render import lines_to_redo, plain_block, write_block, write_lines
 
         def plain(block: Optional[tuple[bytes, int]]) -> bool:
             return block is not None and plain_block(*block, fmt.value, len(FACT_FIELDS))
@@ -64,7 +64,7 @@ def list_(
                     lines = service.list_fact_lines(store, query, fmt.value)
                     others = service.facts_by_id(store, lines_to_redo(lines, fmt.value, len(FACT_FIELDS)))
         if block is not None:
-            write_lines([[block[0]]] if block[1] else [], fmt.value, fields=FACT_FIELDS)
+            write_block(block, fmt.value, fields=FACT_FIELDS)
         else:
             made = [others[i].to_dict() if i in others else line for line, i in lines]
             write_lines([made], fmt.value, fields=FACT_FIELDS)
