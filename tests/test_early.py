@@ -437,3 +437,31 @@ def test_a_text_that_is_not_utf8_is_named_as_before(run: Run, belarus: None, db_
     for result in (run("latest"), alone(run, "latest")):
         assert result.exit_code == 1
         assert result.stderr.count("\n") == 1 and "display" in result.stderr and len(result.stderr) < 300
+
+
+def test_shell_completion_is_typers(run: Run, belarus: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With Typer's completion variable set, Typer answers (here: that it knows no such
+    shell), not a listing written early."""
+    monkeypatch.setenv("_PPTRACK_COMPLETE", "source_bash")
+    assert read_question(["list", "-f", "csv"]) is None
+    result, itself = run("list", "-f", "csv", "--limit", "1"), alone(run, "list", "-f", "csv", "--limit", "1")
+    assert (result.exit_code, result.stdout, result.stderr) == (itself.exit_code, itself.stdout, itself.stderr)
+    assert result.exit_code == 1 and result.stdout == "" and "bash" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["latest"], ["list", "--format", "tsv"]])
+def test_ctrl_c_before_the_command_starts_is_no_traceback(
+    argv: list[str], belarus: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C while the command line is read (before cli's boundary): exit 130, nothing said."""
+    import pptrack
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(early, "read_question", interrupted)
+    monkeypatch.setattr(sys, "argv", ["pptrack", *argv])
+    with pytest.raises(SystemExit) as stopped:
+        pptrack.main()
+    assert stopped.value.code == 130
+    assert capsys.readouterr() == ("", "")

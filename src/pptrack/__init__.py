@@ -31,6 +31,8 @@ def main() -> None:
             from .cli import app
 
             app()
+    except KeyboardInterrupt:  # Ctrl-C before the command's own boundary (cli) was reached
+        code = 130
     finally:
         if early is not None:
             early.finish()

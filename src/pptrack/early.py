@@ -34,6 +34,8 @@ from typing import Any, NamedTuple, Optional
 _COMMON = {"--db": True, "--format": True, "-f": True, "--dayfirst": False, "--monthfirst": False}
 _REPEATABLE = frozenset({"--source"})
 _DATA_FORMATS = ("json", "jsonl", "csv", "tsv")
+# Set (not empty), Typer answers a shell's completion instead of running any command.
+_COMPLETION = "_PPTRACK_COMPLETE"
 
 
 class Question(NamedTuple):
@@ -168,7 +170,7 @@ def read_question(argv: list[str], environ: Any = os.environ) -> Optional[Questi
     """The question of a command line started early, read as Typer reads it, or None for any
     other command line or anything not plainly read (then the command runs as usual)."""
     command = _COMMANDS.get(argv[0]) if argv else None
-    if command is None:
+    if command is None or environ.get(_COMPLETION):
         return None
     words = _read_words(argv, command)
     asks = command.asks(words) if words else None
