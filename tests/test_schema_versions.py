@@ -123,6 +123,10 @@ def test_a_failing_migration_changes_nothing(run: Run, db_path: Path, monkeypatc
     assert user_version(db_path) == old
     assert not query(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'")
     assert query(db_path, f"SELECT {FACT_COLUMNS} FROM facts") == before
+    # The file is as it was: no backup of it is left, one more at each run that fails so
+    # (an older database the user may not write made a copy a run beside it).
+    assert run("list").exit_code == 1
+    assert list(db_path.parent.glob("*.bak")) == []
 
 
 @pytest.mark.parametrize(

@@ -294,9 +294,11 @@ def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, wal: b
     then (`wal`) switch to write-ahead logging.
 
     The version is read again once the lock is held: another process may have
-    migrated meanwhile, and then there is nothing to back up or to do.
+    migrated meanwhile, and then there is nothing to back up or to do. An upgrade that
+    fails (a file that cannot be written) is rolled back and its backup removed.
     """
     conn.execute("BEGIN IMMEDIATE")
+    backup: Path | None = None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version >= SCHEMA_VERSION:
@@ -319,6 +321,8 @@ def _upgrade(conn: sqlite3.Connection, path: Path, notices: list[str], *, wal: b
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        if backup is not None:  # the file is as it was: its copy would only pile up, one a run
+            backup.unlink(missing_ok=True)
         raise
     if wal:
         _use_wal(conn)
