@@ -69,26 +69,35 @@ def check_database(store: Store) -> list[Problem]:
 def history_problems(store: Store, *, named: set[int]) -> list[tuple[int, str]]:
     """Each fact (but those `named` already) that its last stored version does not show as it
     is: another value, text or date, or removed when its history says not (and the reverse;
-    an edit after a removal leaves it removed). An import of a file whose facts were changed
-    without their history makes such a fact."""
+    an edit after a removal leaves it removed). An import records the change it finds so in
+    a fact that comes with its history (io: a copy changed by hand): another program's
+    writing makes such a fact."""
     found: list[tuple[int, str]] = []
     for row in store.last_versions():
         fact_id = int(row["id"])
         if fact_id in named:
             continue
-        try:
-            data = json.loads(row["data"])
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
+        differ = history_differences(row)
+        if differ is None:
             found.append((fact_id, "its last version is not a fact as JSON"))
-            continue
-        differ = [f for f in Store.VERSIONED_FIELDS if not _same_field(f, row[f], data.get(f, _MISSING))]
-        if (row["removed_at"] is not None) != (row["state"] == "removed"):
-            differ.append("removed")
-        if differ:
+        elif differ:
             found.append((fact_id, f"differs from the last version of its history in {', '.join(differ)}"))
     return found
+
+
+def history_differences(row: Mapping[str, Any]) -> list[str] | None:
+    """What of a fact (a row of Store.last_versions) its last version shows otherwise: the
+    fields (Store.VERSIONED_FIELDS) and "removed"; None if that version is not a fact as JSON."""
+    try:
+        data = json.loads(row["data"])
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return None
+    differ = [f for f in Store.VERSIONED_FIELDS if not _same_field(f, row[f], data.get(f, _MISSING))]
+    if (row["removed_at"] is not None) != (row["state"] == "removed"):
+        differ.append("removed")
+    return differ
 
 
 _MISSING = object()

@@ -1167,6 +1167,7 @@ def import_facts(
     are added, each with its history: the row's own (an export's), else an 'added'
     version. `unit` is what the rows' numbers count, in reports (row_word)."""
     result = ImportResult(dry_run=dry_run)
+    older: list[str] = []  # rows matched by uid to a fact changed since (Store.staged_changed)
     importer = _Importer(store, dayfirst=dayfirst, strict=strict, unit=unit)
     try:
         with store.transaction():
@@ -1186,10 +1187,18 @@ def import_facts(
                     + "; a uid names one fact; nothing was imported"
                 )
             store.match_staged(before=before, by_ids=importer.exact_ids, twins=importer.twins_possible())
-            for line, fact_id, updated_at in store.staged_newer():
-                _update(store, line, fact_id, updated_at)
+            for line, fact_id, uid, updated_at, row_at in store.staged_changed(stamp):
+                if updated_at is not None:
+                    _update(store, line, fact_id, updated_at)
+                else:
+                    why = (
+                        "has changed since this copy of it was made"
+                        if row_at
+                        else "differs, and the row has no updated_at to tell which is newer"
+                    )
+                    older.append(f"{unit} {line}: fact {fact_id} (uid {uid}) {why}; the stored fact is kept")
             store.write_staged(stamp, clock_ms)
-            _write_histories(store)
+            _record_changes_since(store, _write_histories(store), stamp)
             counts = store.staged_counts()
             result.added = counts.get(None, 0) + importer.direct_added
             result.present = counts.get("present", 0) + importer.direct_present
@@ -1204,7 +1213,7 @@ def import_facts(
     notices = importer.notices
     if dry_run:  # nothing was created after all
         notices = [n.replace(" created", " would be created", 1) for n in notices]
-    result.notices = _summarised(notices)
+    result.notices = _summarised(notices) + _summarised(older, "copies of facts changed since")
     return result
 
 
@@ -1344,7 +1353,7 @@ def _nones(items: list[Any]) -> list[int]:
 
 def _update(store: Store, line: int, fact_id: int, updated_at: str) -> None:
     before = store.get_fact(fact_id)
-    store.update_from_staged(line, fact_id)
+    store.update_from_staged(line, fact_id, updated_at)
     after = store.get_fact(fact_id)
     change = "edited"
     if before.removed != after.removed:
@@ -1352,9 +1361,10 @@ def _update(store: Store, line: int, fact_id: int, updated_at: str) -> None:
     store.add_version(fact_id, change, updated_at, after.to_dict())
 
 
-def _write_histories(store: Store) -> None:
+def _write_histories(store: Store) -> list[int]:
     """The rows that bring their own history (an export's) get it in place of the 'added'
-    version write_staged gave them, each snapshot with the fact's new id."""
+    version write_staged gave them, each snapshot with the fact's new id; their ids."""
+    written: list[int] = []
     fact_ids: list[int] = []
     versions: list[tuple[int, int, str, str, str]] = []
     for fact_id, history in store.staged_histories():
@@ -1365,15 +1375,35 @@ def _write_histories(store: Store) -> None:
             versions.append((fact_id, version["version"], version["changed_at"], version["change"], data))
         if len(versions) >= _BATCH:
             store.replace_versions(fact_ids, versions)
+            written += fact_ids
             fact_ids.clear()
             versions.clear()
     store.replace_versions(fact_ids, versions)
+    return written + fact_ids
 
 
-def _summarised(notices: list[str]) -> list[str]:
+def _record_changes_since(store: Store, fact_ids: list[int], stamp: str) -> None:
+    """Of the facts added with their own history (`fact_ids`), those whose row does not read as
+    their last version (a copy changed by hand or by another program after its export: a
+    note edited in a spreadsheet, `removed_at` emptied) get that change recorded as made now,
+    at `stamp`, as `edit`, `rm` or `restore` would record it, so that `check` finds their
+    history whole and the change is not taken for the fact as it was."""
+    from .check import history_differences
+
+    changed: dict[str, list[int]] = {}
+    for row in store.last_versions(fact_ids):
+        differ = history_differences(row)
+        if differ:
+            change = "edited" if "removed" not in differ else "removed" if row["removed_at"] else "restored"
+            changed.setdefault(change, []).append(int(row["id"]))
+    for change, ids in changed.items():
+        store.add_edited_versions(stamp, ids=ids, change=change)
+
+
+def _summarised(notices: list[str], what: str = "new names") -> list[str]:
     if len(notices) <= MAX_REPORTED:
         return notices
-    return [*notices[:MAX_REPORTED], f"... and {len(notices) - MAX_REPORTED} more new names"]
+    return [*notices[:MAX_REPORTED], f"... and {len(notices) - MAX_REPORTED} more {what}"]
 
 
 # --- exporting ---------------------------------------------------------------------

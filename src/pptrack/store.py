@@ -935,26 +935,28 @@ class Store:
             params,
         )
 
-    def add_edited_versions(self, stamp: str, *, metric_id: int | None = None, ids: Sequence[int] = ()) -> None:
-        """An 'edited' version at `stamp` of each fact of metric `metric_id`, or with an id in
-        `ids`, as it reads now, its updated_at set to `stamp`: a name it shows has changed (a
-        metric renamed, a source merged). Each such fact has a version already
-        (keep_added_versions, before the change)."""
+    def add_edited_versions(
+        self, stamp: str, *, metric_id: int | None = None, ids: Sequence[int] = (), change: str = "edited"
+    ) -> None:
+        """An 'edited' version (or `change`) at `stamp` of each fact of metric `metric_id`, or
+        with an id in `ids`, as it reads now, its updated_at set to `stamp`: a name it shows
+        has changed (a metric renamed, a source merged), or an import found it changed by
+        hand. Each such fact has a version already (keep_added_versions, before the change)."""
         if metric_id is not None:
-            self._add_edited_versions("f.metric_id = ?", (metric_id,), stamp)
+            self._add_edited_versions("f.metric_id = ?", (metric_id,), stamp, change)
         for listed, chunk in _id_lists(ids):
-            self._add_edited_versions(f"f.id IN {listed}", chunk, stamp)
+            self._add_edited_versions(f"f.id IN {listed}", chunk, stamp, change)
 
-    def _add_edited_versions(self, where: str, params: Sequence[Any], stamp: str) -> None:
+    def _add_edited_versions(self, where: str, params: Sequence[Any], stamp: str, change: str) -> None:
         self.conn.execute(
             f"UPDATE facts SET updated_at = ? WHERE id IN (SELECT f.id FROM facts f WHERE {where})", (stamp, *params)
         )
         self.conn.execute(
             f"""INSERT INTO fact_versions (fact_id, version, changed_at, change, data)
-                SELECT f.id, (SELECT max(x.version) FROM fact_versions x WHERE x.fact_id = f.id) + 1, ?, 'edited',
+                SELECT f.id, (SELECT max(x.version) FROM fact_versions x WHERE x.fact_id = f.id) + 1, ?, ?,
                        {_snapshot("f.updated_at")} {_FACT_JOINS}
                 WHERE ({where}) ORDER BY f.id""",
-            (stamp, *params),
+            (stamp, change, *params),
         )
 
     def add_version(self, fact_id: int, change: str, changed_at: str, data: dict[str, Any]) -> None:
@@ -1198,15 +1200,22 @@ class Store:
                    WHERE nth > 1 AND uid IS NULL)"""
         )
 
-    def staged_newer(self) -> list[tuple[int, int, str]]:
-        """(line, fact id, updated_at) of rows matched by uid whose updated_at is later than the
-        stored fact's and whose content differs from it."""
+    def staged_changed(self, stamp: str) -> list[tuple[int, int, str, str | None, str | None]]:
+        """(line, fact id, uid, updated_at, the row's updated_at) of the rows matched by uid
+        whose content differs from the stored fact's. A row changed later than the fact is
+        newer (updated_at: the row's); so is one of the same time, which no copy of the fact
+        as it was stored can be: changed by hand or by another program since its export
+        (updated_at: `stamp`, the import's). Else updated_at is None: the row is older, or
+        has no time to tell."""
         return self.conn.execute(
-            """SELECT r.line, f.id, r.updated_at FROM import_rows r
+            """SELECT r.line, f.id, f.uid, CASE WHEN r.updated_at > f.updated_at THEN r.updated_at
+                                                WHEN r.updated_at = f.updated_at THEN ? END,
+                      r.updated_at
+               FROM import_rows r
                JOIN facts f ON f.id = r.fact_id
                JOIN import_values v ON v.id = r.value_id
                JOIN import_dates d ON d.id = r.date_id
-               WHERE r.uid IS NOT NULL AND r.updated_at > f.updated_at
+               WHERE r.uid IS NOT NULL
                  AND (f.metric_id IS NOT r.metric_id OR f.source_id IS NOT r.source_id
                       OR f.via_id IS NOT r.via_id OR f.value IS NOT v.value OR f.low IS NOT v.low
                       OR f.high IS NOT v.high OR f.qualifier IS NOT v.qualifier OR f.display IS NOT v.display
@@ -1216,11 +1225,13 @@ class Store:
                       OR f.note IS NOT r.note
                       OR f.tags IS NOT coalesce(r.tags, '[]')
                       OR (f.removed_at IS NULL) IS NOT (NOT r.removed))
-               ORDER BY r.line"""
+               ORDER BY r.line""",
+            (stamp,),
         ).fetchall()
 
-    def update_from_staged(self, line: int, fact_id: int) -> None:
-        """Give fact `fact_id` the content of staged row `line` (a newer version of it)."""
+    def update_from_staged(self, line: int, fact_id: int, updated_at: str) -> None:
+        """Give fact `fact_id` the content of staged row `line` (a newer version of it), as
+        changed at `updated_at`."""
         self.keep_added_versions("f.id = ?", (fact_id,))
         self.conn.execute(
             """UPDATE facts SET (metric_id, value, low, high, qualifier, display, date, date_precision,
@@ -1231,11 +1242,11 @@ class Store:
                           r.published, r.source_id, r.via_id,
                           r.url, r.quote,
                           r.note, coalesce(r.tags, '[]'),
-                          r.updated_at, r.removed_at
+                          ?, r.removed_at
                    FROM import_rows r JOIN import_values v ON v.id = r.value_id
                    JOIN import_dates d ON d.id = r.date_id WHERE r.line = ?)
                WHERE id = ?""",
-            (line, fact_id),
+            (updated_at, line, fact_id),
         )
         self.conn.execute("UPDATE import_rows SET status = 'updated' WHERE line = ?", (line,))
 
@@ -1547,20 +1558,23 @@ class Store:
         *("published", "url", "quote", "note", "tags"),
     )
 
-    def last_versions(self) -> Iterator[sqlite3.Row]:
-        """Each fact with a stored history: its id, VERSIONED_FIELDS and removed_at, its last
-        version's change and data, and `state`, the last change that was not an edit (added,
-        removed or restored: whether the history has the fact removed; an edit of a removed
-        fact, a merge or rename that reaches it, leaves it removed)."""
+    def last_versions(self, ids: Sequence[int] | None = None) -> Iterator[sqlite3.Row]:
+        """Each fact with a stored history (or those of them with an id in `ids`): its id,
+        VERSIONED_FIELDS and removed_at, its last version's change and data, and `state`, the
+        last change that was not an edit (added, removed or restored: whether the history
+        has the fact removed; an edit of a removed fact, a merge or rename that reaches it,
+        leaves it removed)."""
         columns = ", ".join(f"f.{c}" for c in self.VERSIONED_FIELDS)
-        yield from self.conn.execute(
-            f"""SELECT f.id, {columns}, f.removed_at, v.change, v.data,
+        sql = f"""SELECT f.id, {columns}, f.removed_at, v.change, v.data,
                        (SELECT x.change FROM fact_versions x WHERE x.fact_id = f.id AND x.change <> 'edited'
                         ORDER BY x.version DESC LIMIT 1) AS state
                 FROM facts f JOIN fact_versions v ON v.fact_id = f.id
-                WHERE v.version = (SELECT max(x.version) FROM fact_versions x WHERE x.fact_id = f.id)
-                ORDER BY f.id"""
-        )
+                WHERE v.version = (SELECT max(x.version) FROM fact_versions x WHERE x.fact_id = f.id)"""
+        if ids is None:
+            yield from self.conn.execute(sql + " ORDER BY f.id")
+            return
+        for listed, chunk in _id_lists(sorted(ids)):
+            yield from self.conn.execute(f"{sql} AND f.id IN {listed} ORDER BY f.id", chunk)
 
     def stored_facts(self) -> Iterator[dict[str, Any]]:
         """Every fact row as stored, with the storage type of its numbers."""
