@@ -49,6 +49,20 @@ def test_metric_alias_and_rename_keep_old_names(run: Run, run_json) -> None:
     assert run_json("list", "--metric", "politzeki")[0]["metric"] == "political-prisoners"
 
 
+@pytest.mark.parametrize("back", ["pp", "PP", "politzeki"])
+def test_a_rename_back_to_an_old_name_is_no_alias_of_itself(back: str, run: Run, run_json) -> None:
+    add(run, "pp", "888", "2021", "HRO")
+    assert run("metrics", "alias", "pp", "politzeki").exit_code == 0
+    assert run("metrics", "rename", "pp", "qq").exit_code == 0
+    assert run("metrics", "rename", "qq", back).exit_code == 0
+    [metric] = run_json("metrics", "list")
+    slug = back.lower()
+    assert metric["slug"] == slug
+    assert metric["aliases"] == sorted({"pp", "politzeki", "qq"} - {slug})
+    assert run_json("list", "--metric", "qq")[0]["metric"] == slug
+    assert run("check").exit_code == 0
+
+
 def test_a_rename_is_in_each_facts_history(run: Run, run_json) -> None:
     """A bug: after a rename, a fact's last version still named the old slug, unlike `show`."""
     added = add(run, "pp", "888", "2021", "HRO")

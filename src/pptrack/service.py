@@ -178,6 +178,8 @@ def rename_metric(store: Store, old: str, new: str) -> Metric:
         store.make_alias("metric", metric_id, old_slug)
         if owner is None:
             store.add_name("metric", name_key(new_slug), metric_id, new_slug, False)
+        else:  # an alias of its own (a slug it had), or its slug: its slug now, no longer an alias
+            store.make_own_name("metric", name_key(new_slug), new_slug)
         if new_slug != old_slug:
             store.add_edited_versions(now(), metric_id=metric_id)
     return _metric(store, new_slug)

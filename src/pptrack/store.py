@@ -745,6 +745,11 @@ class Store:
         """Keep `name` as an alias of its metric or source (`table`), no longer its own name."""
         self.conn.execute(f"UPDATE {table}_names SET is_alias = 1 WHERE {table}_id = ? AND name = ?", (owner_id, name))
 
+    def make_own_name(self, table: str, key: str, name: str) -> None:
+        """The name of `key` (an alias, or its own name written otherwise) becomes `name`, the
+        metric's or source's own name again."""
+        self.conn.execute(f"UPDATE {table}_names SET is_alias = 0, name = ? WHERE key = ?", (name, key))
+
     def source_name(self, source_id: int) -> str:
         row = self.conn.execute("SELECT name FROM sources WHERE id = ?", (source_id,)).fetchone()
         if row is None:
