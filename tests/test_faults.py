@@ -10,10 +10,12 @@ import os
 import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -294,3 +296,59 @@ def test_a_fact_id_beyond_sqlites_integers_is_bad_input(run: Run, db_path: Path)
             one_line_error(result.stderr)
         )
     assert run("show", "9223372036854775807").exit_code == 1  # the largest id there can be: not found
+
+
+class _NoRoomForShm:
+    """A connection to a database in write-ahead logging on a full disk: SQLite cannot size
+    its shared-memory file, so its first read fails (as on a full tmpfs: SQLITE_IOERR_SHMSIZE)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        error = sqlite3.OperationalError("disk I/O error")
+        error.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"  # type: ignore[attr-defined]
+        raise error
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pptrack import store
+
+    real = store._connect
+
+    def connect(target: str, *, timeout: float = store.BUSY_TIMEOUT_S, uri: bool = False) -> Any:
+        conn = real(target, timeout=timeout, uri=uri)
+        return conn if uri or target == ":memory:" else _NoRoomForShm(conn)
+
+    monkeypatch.setattr(store, "_connect", connect)
+
+
+def test_a_full_disk_still_lets_the_facts_be_read(
+    run: Run, belarus: None, db_path: Path, tmp_path: Path, full_disk: None
+) -> None:
+    """Checked for real on a full 2 MB tmpfs: `list` and `export` to another disk exit 0."""
+    notice = f"the disk of {db_path} is full: it is read as the file is; free some space to change it\n"
+    listed = run("list", "--format", "json")
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 5
+    assert listed.stderr == notice
+    elsewhere = tmp_path / "elsewhere" / "rescue.jsonl"
+    elsewhere.parent.mkdir()
+    assert run("export", "-o", str(elsewhere)).exit_code == 0
+    assert len(elsewhere.read_text().splitlines()) == 5
+    assert run("check").exit_code == 0
+    added = run("add", "pp", "5", "--date", "2021", "--source", "X")
+    assert added.exit_code == 1 and "disk I/O error" in one_line_error(added.stderr)
+
+
+def test_a_full_disk_with_a_log_to_read_is_not_read_without_it(
+    run: Run, belarus: None, db_path: Path, full_disk: None
+) -> None:
+    """Committed facts still in the write-ahead log are not in the file alone: read without
+    the log, they would be missing from a listing or an export."""
+    db_path.with_name(db_path.name + "-wal").write_bytes(b"\0" * 32)
+    result = run("list", "--format", "json")
+    assert result.exit_code == 1 and "disk I/O error" in one_line_error(result.stderr)

@@ -66,7 +66,15 @@ def open_db(
     conn: sqlite3.Connection | None = None
     try:
         conn = _connect(str(path), timeout=BUSY_TIMEOUT_S if wait else 0)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as e:
+            if write or not _no_room_to_read(path, e):
+                raise
+            conn.close()
+            conn = _connect(f"{path.absolute().as_uri()}?immutable=1", uri=True)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            notices.append(f"the disk of {path} is full: it is read as the file is; free some space to change it")
         if version > SCHEMA_VERSION:
             raise DatabaseProblem(
                 f"{path} has schema version {version}, made by a newer pptrack; this pptrack "
@@ -85,6 +93,22 @@ def open_db(
         raise database_problem(path, e) if isinstance(e, sqlite3.Error) else e from None
     _opened.append(path)
     return Store(conn, path, notices)
+
+
+def _no_room_to_read(path: Path, e: sqlite3.OperationalError) -> bool:
+    """Whether a database in write-ahead logging cannot be read only because its disk is
+    full (SQLite could not make its shared-memory file, -shm, as large as it needs), with
+    nothing in its log (-wal): then the file alone is the whole database, which is read as
+    it is (`immutable`), so that a full disk does not keep its facts from being exported
+    elsewhere. No process can be writing to it meanwhile: its log would grow."""
+    if getattr(e, "sqlite_errorname", None) not in ("SQLITE_IOERR_SHMSIZE", "SQLITE_FULL"):
+        return False
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def _open_aside(path: Path, made: list[Path]) -> Store:
@@ -251,8 +275,8 @@ def database_problem(path: Path, e: sqlite3.Error) -> DatabaseProblem:
     return DatabaseProblem(what)
 
 
-def _connect(target: str, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, timeout=timeout, isolation_level=None)
+def _connect(target: str, *, timeout: float = BUSY_TIMEOUT_S, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=timeout, isolation_level=None, uri=uri)
     conn.row_factory = sqlite3.Row
     conn.create_function("casefold", 1, _casefold, deterministic=True)
     return conn
