@@ -230,3 +230,35 @@ def test_export_onto_the_databases_journal_is_refused(run: Run, db_path: Path, t
     wal.touch()  # as a reader holding the database open in WAL mode leaves it
     result = run("export", "-o", str(wal), "--format", "jsonl")
     assert result.exit_code == 2 and "-wal" in result.stderr
+
+
+@pytest.mark.parametrize(("command", "name"), [("export", "bk.jsonl"), ("export", "bk"), ("plot", "chart.png")])
+def test_a_killed_exports_leftover_is_swept_by_the_next_one(
+    command: str, name: str, run: Run, belarus: None, tmp_path: Path
+) -> None:
+    """`export -o` (and `plot -o`) killed outright leave their `.partial` file; the next one
+    to the same path removes those of writers gone and left alone for ten minutes, no other."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    if command == "plot":
+        pytest.importorskip("matplotlib")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)
+    path = tmp_path / name
+    suffix = path.suffix
+    stale = tmp_path / f".{name}.{dead}.partial{suffix}"
+    recent = tmp_path / f".{name}.{dead + 1 if dead + 1 != os.getpid() else dead + 2}.partial{suffix}"
+    alive = tmp_path / f".{name}.{os.getpid()}.partial{suffix}.x"  # not one of these: another name
+    for leftover in (stale, recent, alive):
+        leftover.write_bytes(b"half an export")
+    old = time.time() - 3600
+    for leftover in (stale, alive):
+        os.utime(leftover, (old, old))
+    args = ["plot", "political-prisoners"] if command == "plot" else ["export", "--format", "jsonl"]
+    result = run(*args, "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == sorted([recent.name, alive.name])
+    assert path.exists()

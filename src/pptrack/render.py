@@ -770,8 +770,10 @@ def write_whole(path: Path, write: Callable[[Path], object]) -> None:
     """Write the file at `path` whole or not at all (`export -o`, `plot -o`): `write` fills a
     temporary file beside it, which then takes its name. A failure while writing (a full disk)
     exits 1; a path where no file can be made (no such folder, not allowed) is bad input (2)."""
+    from . import partials
     from .errors import BadInput, PptrackError
 
+    partials.sweep(path, f".partial{path.suffix}")  # what a killed export or plot left there
     tmp = path.with_name(f".{path.name}.{os.getpid()}.partial{path.suffix}")
     try:
         open(tmp, "w").close()

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import models
+from . import models, partials
 from .errors import BadInput, DatabaseProblem, NotFound
 from .migrations import SCHEMA_VERSION, migrate
 
@@ -128,7 +128,7 @@ def _open_aside(path: Path, made: list[Path]) -> Store:
     except BaseException as e:
         if conn is not None:
             conn.close()
-        _discard(building)
+        partials.discard(building)
         _remove_empty(made)
         if isinstance(e, sqlite3.Error):
             raise database_problem(path, e) from None
@@ -140,7 +140,7 @@ def _open_aside(path: Path, made: list[Path]) -> Store:
 def _claim_beside(path: Path) -> Path:
     """A new, empty file in the folder of `path`, named for what it is and who builds it:
     `.NAME.PID-RANDOM.partial`. What a killed import left there is removed first."""
-    _sweep_beside(path)
+    partials.sweep(path, ".partial")
     while True:
         candidate = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.partial")
         try:
@@ -152,49 +152,6 @@ def _claim_beside(path: Path) -> Path:
                 f"cannot create {path}: {e.strerror or e}; is the folder {path.parent} writable?"
             ) from None
         return candidate
-
-
-# A build left this long, by a process that is gone, is a killed import's: nobody's data.
-_ABANDONED_S = 600
-
-
-def _sweep_beside(path: Path) -> None:
-    """Remove the `.partial` files of `path` whose builder is no longer running (a process
-    killed outright cleans nothing up) and that nothing has written for _ABANDONED_S: a
-    process on another machine sharing the folder may have the same id."""
-    import time
-
-    prefix, suffix = f".{path.name}.", ".partial"
-    try:
-        names = [n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(suffix)]
-    except OSError:
-        return
-    for name in names:
-        pid = name[len(prefix) : -len(suffix)].split("-", 1)[0]
-        if not pid.isdigit() or _running(int(pid)):
-            continue
-        left = path.with_name(name)
-        try:
-            if time.time() - left.stat().st_mtime > _ABANDONED_S:
-                _discard(left)
-        except OSError:
-            continue
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True  # someone else's, or not a process id this system can ask about: left alone
-    return True
-
-
-def _discard(building: Path) -> None:
-    """The temporary file of a database not published, and what SQLite kept beside it."""
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        building.with_name(building.name + suffix).unlink(missing_ok=True)
 
 
 def _make_folders(folder: Path) -> list[Path]:
@@ -727,7 +684,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
         if self.building is not None:  # built aside and not published: nobody's data
-            _discard(self.building)
+            partials.discard(self.building)
             _remove_empty(self.made_folders)
             self.building = None
 
