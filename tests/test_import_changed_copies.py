@@ -32,6 +32,16 @@ def sound(run: Run, *db: str) -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
 
 
+def kept_as_stored(run: Run, path: Path, why: str) -> None:
+    """The import of `path` (one row, matched by uid) names why the stored fact is kept."""
+    result = run("import", str(path))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"line 2: {why}; the stored fact is kept",
+        "imported 0 fact(s); 1 already present; 0 updated",
+    ]
+
+
 @pytest.fixture
 def edited_once(run: Run) -> None:
     add(run, PP, "1,189", "2025-05-21", "Viasna")
@@ -81,13 +91,8 @@ def test_an_older_copy_is_named_and_the_fact_kept(run: Run, edited_once: None, t
     path = tmp_path / "a.csv"
     export(run, path)
     assert run("edit", "1", "--quote", "a later quote").exit_code == 0
-    result = run("import", str(path))
-    assert result.exit_code == 0
-    assert result.stderr.splitlines() == [
-        f"line 2: fact 1 (uid {json.loads(run('show', '1', '--format', 'json').stdout)['uid']}) has changed"
-        " since this copy of it was made; the stored fact is kept",
-        "imported 0 fact(s); 1 already present; 0 updated",
-    ]
+    uid = json.loads(run("show", "1", "--format", "json").stdout)["uid"]
+    kept_as_stored(run, path, f"fact 1 (uid {uid}) has changed since this copy of it was made")
     versions = history(run, 1)
     assert len(versions) == 3 and versions[-1]["quote"] == "a later quote"
 
@@ -110,11 +115,7 @@ def test_a_row_with_a_uid_and_no_time_is_not_taken_for_newer(run: Run, tmp_path:
     fact = add(run, PP, "1,189", "2025-05-21", "Viasna")
     path = tmp_path / "h.csv"
     path.write_text(f"uid,metric,value,date,source,note\n{fact['uid']},{PP},1189,2025-05-21,Viasna,hello\n")
-    result = run("import", str(path))
-    assert result.exit_code == 0
-    assert result.stderr.splitlines() == [
-        f"line 2: fact 1 (uid {fact['uid']}) differs, and the row has no updated_at to tell which is newer;"
-        " the stored fact is kept",
-        "imported 0 fact(s); 1 already present; 0 updated",
-    ]
+    kept_as_stored(
+        run, path, f"fact 1 (uid {fact['uid']}) differs, and the row has no updated_at to tell which is newer"
+    )
     assert json.loads(run("show", "1", "--format", "json").stdout)["note"] is None
