@@ -1355,10 +1355,12 @@ def _update(store: Store, line: int, fact_id: int, updated_at: str) -> None:
     before = store.get_fact(fact_id)
     store.update_from_staged(line, fact_id, updated_at)
     after = store.get_fact(fact_id)
-    change = "edited"
-    if before.removed != after.removed:
-        change = "removed" if after.removed else "restored"
-    store.add_version(fact_id, change, updated_at, after.to_dict())
+    store.add_version(fact_id, _change(before.removed != after.removed, after.removed), updated_at, after.to_dict())
+
+
+def _change(removal_changed: bool, removed: bool) -> str:
+    """The change a version records: an edit, or a removal or restore when that changed."""
+    return "edited" if not removal_changed else "removed" if removed else "restored"
 
 
 def _write_histories(store: Store) -> list[int]:
@@ -1394,10 +1396,10 @@ def _record_changes_since(store: Store, fact_ids: list[int], stamp: str) -> None
     for row in store.last_versions(fact_ids):
         differ = history_differences(row)
         if differ:
-            change = "edited" if "removed" not in differ else "removed" if row["removed_at"] else "restored"
+            change = _change("removed" in differ, row["removed_at"] is not None)
             changed.setdefault(change, []).append(int(row["id"]))
     for change, ids in changed.items():
-        store.add_edited_versions(stamp, ids=ids, change=change)
+        store.add_versions_now(stamp, ids=ids, change=change)
 
 
 def _summarised(notices: list[str], what: str = "new names") -> list[str]:

@@ -181,7 +181,7 @@ def rename_metric(store: Store, old: str, new: str) -> Metric:
         else:  # an alias of its own (a slug it had), or its slug: its slug now, no longer an alias
             store.make_own_name("metric", name_key(new_slug), new_slug)
         if new_slug != old_slug:
-            store.add_edited_versions(now(), metric_id=metric_id)
+            store.add_versions_now(now(), metric_id=metric_id)
     return _metric(store, new_slug)
 
 
@@ -217,7 +217,7 @@ def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int, lis
             other_name = store.source_name(other_id)
             notices.append(f"{other_name!r} had the url {other_url}; the merged source keeps {kept_url}")
         moved = store.move_source(other_id, keep_id)
-        store.add_edited_versions(now(), ids=moved)
+        store.add_versions_now(now(), ids=moved)
         canonical = store.source_name(keep_id)
         notices += _twin_notices(store, moved)
     return _source(store, canonical), len(moved), notices

@@ -921,19 +921,20 @@ class Store:
             params,
         )
 
-    def add_edited_versions(
+    def add_versions_now(
         self, stamp: str, *, metric_id: int | None = None, ids: Sequence[int] = (), change: str = "edited"
     ) -> None:
-        """An 'edited' version (or `change`) at `stamp` of each fact of metric `metric_id`, or
-        with an id in `ids`, as it reads now, its updated_at set to `stamp`: a name it shows
-        has changed (a metric renamed, a source merged), or an import found it changed by
-        hand. Each such fact has a version already (keep_added_versions, before the change)."""
+        """A version (`change`: edited, removed, restored) at `stamp` of each fact of metric
+        `metric_id`, or with an id in `ids`, as it reads now, its updated_at set to `stamp`:
+        a name it shows has changed (a metric renamed, a source merged), or an import found
+        it changed by hand. Each such fact has a version already (keep_added_versions,
+        before the change)."""
         if metric_id is not None:
-            self._add_edited_versions("f.metric_id = ?", (metric_id,), stamp, change)
+            self._add_versions_now("f.metric_id = ?", (metric_id,), stamp, change)
         for listed, chunk in _id_lists(ids):
-            self._add_edited_versions(f"f.id IN {listed}", chunk, stamp, change)
+            self._add_versions_now(f"f.id IN {listed}", chunk, stamp, change)
 
-    def _add_edited_versions(self, where: str, params: Sequence[Any], stamp: str, change: str) -> None:
+    def _add_versions_now(self, where: str, params: Sequence[Any], stamp: str, change: str) -> None:
         self.conn.execute(
             f"UPDATE facts SET updated_at = ? WHERE id IN (SELECT f.id FROM facts f WHERE {where})", (stamp, *params)
         )
