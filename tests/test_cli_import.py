@@ -565,3 +565,57 @@ def test_a_dry_run_into_a_new_database_creates_no_file(run: Run, tmp_path: Path,
     result = run("import", good, "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert not db_path.exists()
+
+
+def test_times_are_stored_in_utc_so_that_they_compare(run: Run, run_json, tmp_path: Path) -> None:
+    """Times were stored as written: 13:00+03:00 sorted after 10:30Z, so a copy changed
+    at 10:30Z was taken for an older one than a fact changed at 10:00Z."""
+    row = {"uid": "0199a1b2-0000-7000-8000-000000000001", "metric": "pp", "value": 5, "date": "2021", "source": "X"}
+    first = {**row, "created_at": "2025-09-12T13:00:00+03:00", "updated_at": "2025-09-12T13:00:00+03:00"}
+    assert run("import", write(tmp_path, json.dumps(first) + "\n", "a.jsonl")).exit_code == 0
+    [fact] = run_json("list")
+    assert (fact["created_at"], fact["updated_at"]) == ("2025-09-12T10:00:00.000000Z", "2025-09-12T10:00:00.000000Z")
+    later = {**first, "value": 6, "updated_at": "2025-09-12T10:30:00Z"}
+    result = run("import", write(tmp_path, json.dumps(later) + "\n", "b.jsonl"))
+    assert "1 updated" in result.stderr
+    assert [(f["value"], f["updated_at"]) for f in run_json("list")] == [(6, "2025-09-12T10:30:00.000000Z")]
+    history = run_json("history", "1")
+    assert [(v["change"], v["changed_at"], v["created_at"]) for v in history] == [
+        ("added", "2025-09-12T10:00:00.000000Z", "2025-09-12T10:00:00.000000Z"),
+        ("edited", "2025-09-12T10:30:00.000000Z", "2025-09-12T10:00:00.000000Z"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("times", "wanted"),
+    [
+        (
+            {"created_at": "2025-09-12T10:00:00Z", "removed_at": "2020-01-01"},
+            "line 1, column removed_at: 2020-01-01T00:00:00.000000Z is before created_at 2025-09-12T10:00:00.000000Z",
+        ),
+        (
+            {"created_at": "2025-09-12T10:00:00Z", "updated_at": "2025-09-12T12:00:00+03:00"},
+            "line 1, column updated_at: 2025-09-12T09:00:00.000000Z is before created_at",
+        ),
+        (
+            {"removed_at": "2025-09-12T10:00:00Z"},
+            "line 1, column created_at: empty, but removed_at given; give the time the fact was recorded too",
+        ),
+    ],
+)
+def test_times_out_of_order_are_refused(
+    run: Run, tmp_path: Path, db_path: Path, times: dict[str, str], wanted: str
+) -> None:
+    """A fact removed before it was recorded was imported, its history out of order."""
+    row = {"metric": "pp", "value": 5, "date": "2021", "source": "X", **times}
+    refused(run("import", write(tmp_path, json.dumps(row) + "\n", "a.jsonl")), db_path, wanted)
+
+
+def test_a_history_out_of_order_is_refused(run: Run, tmp_path: Path, db_path: Path) -> None:
+    add(run, "pp", "5", "2021", "V")
+    run("edit", "1", "--value", "6")
+    exported = json.loads(run("export").stdout)
+    db_path.unlink()
+    exported["history"][1]["changed_at"] = "2001-01-01T00:00:00Z"
+    wanted = "line 1, column history: version 2 was changed at 2001-01-01T00:00:00.000000Z, before version 1"
+    refused(run("import", write(tmp_path, json.dumps(exported) + "\n", "a.jsonl")), db_path, wanted)

@@ -28,7 +28,7 @@ from .errors import BadInput
 from .models import FACT_FIELDS, KINDS, QUALIFIERS, Interval, number, stored_tags
 from .names import name_key
 from .render import FORMULA_START
-from .service import now, read_tags, resolve_metric, resolve_source
+from .service import now, read_tags, resolve_metric, resolve_source, utc_stamp
 from .store import Store
 from .values import ACCEPTED as VALUE_ACCEPTED
 from .values import parse_value, parse_written
@@ -574,12 +574,28 @@ class _ArrayReader:
 _parse_recent = lru_cache(maxsize=64)(parse_value)
 
 
-def _timestamp(text: str) -> bool:
+def _timestamp(text: str) -> str | None:
+    """An ISO time (or date: its midnight) as pptrack stores times (utc_stamp), None if it is
+    not one: 2025-09-12T13:00:00+03:00 is stored as 2025-09-12T10:00:00.000000Z."""
     try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+        return utc_stamp(datetime.fromisoformat(text))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _stamp_order(created: str | None, updated: str | None, removed: str | None) -> list[tuple[str, str]]:
+    """The problems with a row's times (each as stored, or None when not given): a fact is
+    changed and removed after it was recorded, and those times need the first."""
+    if created is None:
+        given = [c for c, t in (("updated_at", updated), ("removed_at", removed)) if t is not None]
+        if given:
+            return [("created_at", f"empty, but {' and '.join(given)} given; give the time the fact was recorded too")]
+        return []
+    return [
+        (column, f"{at} is before created_at {created}; a fact is changed or removed only after it is recorded")
+        for column, at in (("updated_at", updated), ("removed_at", removed))
+        if at is not None and at < created
+    ]
 
 
 def _short(message: str) -> str:
@@ -625,7 +641,7 @@ class _Importer:
         self.exact_ids = True
         self.date_ids: dict[str, int] = {}
         self.value_checks: dict[tuple[Any, ...], tuple[str, str] | None] = {}
-        self.stamps: dict[str, bool] = {}  # each time stamp read, and whether it is one
+        self.stamps: dict[str, str | None] = {}  # each time stamp read, as stored (None: not a time)
         self.dates: dict[str, tuple[int, str, str] | str] = {}  # written -> (date id, iso, precision)
         self.metrics: dict[str, int | str] = {}
         self.sources: dict[str, int | str] = {}
@@ -1011,14 +1027,16 @@ class _Importer:
             tags = json.dumps(got_tags, ensure_ascii=False) if got_tags else None
         else:
             tags = None
-        stamps = []
+        stamps: list[str | None] = []
         for column in ("created_at", "updated_at", "removed_at"):
             stamp = get(column)
             if _blank(stamp):
                 stamp = None
-            elif not (type(stamp) is str and self.timestamp(stamp)):
-                problems.append((column, f"{stamp!r} is not a time like 2025-09-12T10:00:00.000000Z"))
+            elif (stamp := type(stamp) is str and self.timestamp(stamp) or None) is None:
+                problems.append((column, f"{get(column)!r} is not a time like 2025-09-12T10:00:00.000000Z"))
             stamps.append(stamp)
+        if stamps != _NO_TIMES:
+            problems += _stamp_order(*stamps)
         uid = get("uid")
         if _blank(uid):
             uid = None
@@ -1052,14 +1070,16 @@ class _Importer:
         if len(self.staged_rows) + len(self.staged_bare) >= _BATCH:
             self.flush()
 
-    def timestamp(self, text: str) -> bool:
-        """Whether `text` is a time (_timestamp), remembered: the rows of one import share a few."""
-        known = self.stamps.get(text)
-        if known is None:
+    def timestamp(self, text: str) -> str | None:
+        """`text` as a stored time, None if it is none (_timestamp), remembered: the rows of
+        one import share a few."""
+        try:
+            return self.stamps[text]
+        except KeyError:
             if len(self.stamps) >= _MEMO:
                 self.stamps.clear()
             known = self.stamps[text] = _timestamp(text)
-        return known
+            return known
 
     def _report(self, line: int, problems: list[tuple[str, str]]) -> None:
         self.bad_rows += 1
@@ -1141,8 +1161,16 @@ def _history(history: Any) -> list[dict[str, Any]]:
             raise BadInput(f"version {n} is numbered {version.get('version')!r}: versions count 1, 2, 3...")
         if version.get("change") not in CHANGES:
             raise BadInput(f"version {n} has change {version.get('change')!r}; accepted: {', '.join(CHANGES)}")
-        if not isinstance(version.get("changed_at"), str) or not _timestamp(version["changed_at"]):
+        changed_at = _timestamp(version["changed_at"]) if isinstance(version.get("changed_at"), str) else None
+        if changed_at is None:
             raise BadInput(f"version {n} has no changed_at time")
+        if n > 1 and changed_at < history[n - 2]["changed_at"]:
+            raise BadInput(f"version {n} was changed at {changed_at}, before version {n - 1}; versions go oldest first")
+        # Its times as stored, as the fact's own are.
+        version["changed_at"] = changed_at
+        for key in ("created_at", "updated_at", "removed_at"):
+            if isinstance(version.get(key), str) and (stamp := _timestamp(version[key])) is not None:
+                version[key] = stamp
     return history
 
 
@@ -1244,6 +1272,7 @@ def _stage_plain_csv(importer: _Importer, rows: CsvRows, progress: Callable[[], 
 
 _CHUNK = 1000  # rows read at a time by the loop of a plain CSV
 _first, _second = itemgetter(0), itemgetter(1)
+_NO_TIMES = [None, None, None]  # no created_at, updated_at or removed_at
 _NOTHING_MORE = (None,) * 7  # no published, url, quote, note, tags, removed_at or history
 _plain_key = itemgetter(1, 2, 5, 4)  # a staged plain row's (metric, source, date, interval) ids, see note
 

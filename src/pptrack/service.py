@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return utc_stamp(datetime.now(UTC))
+
+
+def utc_stamp(moment: datetime) -> str:
+    """A time as pptrack stores it: UTC to the microsecond, 2025-09-12T10:00:00.000000Z, so
+    that stored times sort as text in the order they happened. A time without offset is
+    taken as UTC."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class Outcome(NamedTuple):
