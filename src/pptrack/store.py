@@ -53,7 +53,7 @@ def open_db(
     """
     path = Path(path) if path is not None else default_db_path()
     notices: list[str] = []
-    if not path.exists():
+    if not path.exists() or (not write and _empty_file(path)):
         if not (write and create):
             conn = _connect(":memory:")
             _upgrade(conn, path, notices, wal=False)
@@ -93,6 +93,18 @@ def open_db(
         raise database_problem(path, e) if isinstance(e, sqlite3.Error) else e from None
     _opened.append(path)
     return Store(conn, path, notices)
+
+
+def _empty_file(path: Path) -> bool:
+    """Whether `path` is a file of no bytes and no log: a database not made yet (`touch`
+    made it, or a full disk before its first page), which a command that only reads
+    reads as empty rather than writing pptrack's tables into."""
+    try:
+        return path.stat().st_size == 0 and path.with_name(path.name + "-wal").stat().st_size == 0
+    except FileNotFoundError as e:
+        return e.filename != str(path)  # no log: the file alone tells
+    except OSError:
+        return False
 
 
 def _no_room_to_read(path: Path, e: sqlite3.OperationalError) -> bool:
