@@ -455,6 +455,20 @@ def test_strict_refuses_unknown_names_per_row(run: Run, tmp_path: Path) -> None:
     assert "line 3, column value" not in result.stderr
 
 
+def test_strict_gives_the_hint_for_a_name_once(run: Run, tmp_path: Path) -> None:
+    """Each row of a missing name repeated the whole hint, close matches and all."""
+    add(run, "pp", "888", "2021", "HRO")
+    text = "metric,value,date,source\nppp,1,2021,HRO\nppp,2,2022,HRO\nppp,3,2023,HRO\n"
+    result = run("import", write(tmp_path, text), "--strict")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    first = "line 2, column metric: unknown metric 'ppp' (did you mean pp?); add it first with `pptrack metrics add"
+    assert first in result.stderr
+    assert "line 3, column metric: unknown metric 'ppp' again; line 4, column metric: unknown metric 'ppp' again" in (
+        result.stderr
+    )
+    assert result.stderr.count("add it first") == 1
+
+
 def test_dayfirst_applies_to_every_row(run: Run, run_json, tmp_path: Path) -> None:
     path = write(tmp_path, "metric,value,date,source\npp,1,03/04/2025,X\n")
     assert "it is a real date both day first and month first" in run("import", path).stderr

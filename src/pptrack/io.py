@@ -583,6 +583,13 @@ def _timestamp(text: str) -> str | None:
         return None
 
 
+def _again(problem: str) -> str:
+    """A problem reported again on a later row: said in full (hint, close matches) at its
+    first row only, so that a name missing from a thousand rows does not repeat its hint in
+    each."""
+    return problem.split(";", 1)[0].split(" (did you mean", 1)[0] + " again"
+
+
 def _stamp_order(created: str | None, updated: str | None, removed: str | None) -> list[tuple[str, str]]:
     """The problems with a row's times (each as stored, or None when not given): a fact is
     changed and removed after it was recorded, and those times need the first."""
@@ -641,6 +648,7 @@ class _Importer:
         self.exact_ids = True
         self.date_ids: dict[str, int] = {}
         self.value_checks: dict[tuple[Any, ...], tuple[str, str] | None] = {}
+        self.said: set[str] = set()  # each problem reported
         self.stamps: dict[str, str | None] = {}  # each time stamp read, as stored (None: not a time)
         self.dates: dict[str, tuple[int, str, str] | str] = {}  # written -> (date id, iso, precision)
         self.metrics: dict[str, int | str] = {}
@@ -1084,6 +1092,11 @@ class _Importer:
     def _report(self, line: int, problems: list[tuple[str, str]]) -> None:
         self.bad_rows += 1
         if len(self.errors) < MAX_REPORTED:
+            shown = []
+            for column, message in problems:
+                shown.append((column, _again(message) if message in self.said else message))
+                self.said.add(message)
+            problems = shown
             where = f"{self.unit} {line}"
             self.errors.append("; ".join(f"{where}, column {c}: {m}" if c else f"{where}: {m}" for c, m in problems))
 
