@@ -318,3 +318,24 @@ def test_a_chart_folds_a_long_title_and_its_legend_to_the_terminal(
     assert "".join(line.strip() for line in lines[:legend_at]) == LONG_SLUG
     assert max(len(line) for line in lines[: legend_at + 2]) <= max(columns, 40)
     assert all(len(line) <= columns for line in lines[legend_at : legend_at + 2])
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [["0001-01-01"], ["9999-12-31"], ["0001-01-01", "9999", "1000"], ["0001-01-01", "0001-01-02"], ["9998", "9999"]],
+)
+def test_chart_of_dates_at_the_calendars_ends(run: Run, dates: list[str]) -> None:
+    """A month either side of 9999-12-31 is past the calendar: the chart failed."""
+    for i, day in enumerate(dates):
+        add(run, "m", str(5 + i), day, f"S{i}")
+    result = run("timeline", "m", "--chart")
+    assert result.exit_code == 0, result.stderr
+    assert "S0" in result.stdout and "┤" in result.stdout
+
+
+def test_a_tiny_change_is_written_out(run: Run) -> None:
+    """The change of 0.0000003 to 0.0000001 showed as -2E-7."""
+    add(run, "m", "0.0000003", "2024", "A")
+    add(run, "m", "0.0000001", "2025", "A")
+    table = run("timeline", "m").stdout
+    assert "-0.0000002" in table and "E-7" not in table

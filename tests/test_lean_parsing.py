@@ -29,9 +29,13 @@ def test_whole_numbers_are_written_as_decimal_writes_them(n: int) -> None:
 
 def test_numbers_with_a_fraction_are_written_as_decimal_writes_them() -> None:
     assert [format_number(x) for x in (2.5, -211.25, 1e-05, 1234567.5)] == ["2.5", "-211.25", "0.00001", "1,234,567.5"]
+    # never with an exponent, which Decimal gives below a millionth: a change of 2E-7 read so
+    assert [format_number(x) for x in (2e-07, -1.5e-10)] == ["0.0000002", "-0.00000000015"]
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer()))
 def test_any_fraction_is_written_as_decimal_writes_its_repr(x: float) -> None:
-    # repr without an exponent is grouped by format; with one (1e-05, 1e+16) it goes through Decimal
-    assert format_number(x) == format(Decimal(repr(x)), ",")
+    # repr without an exponent is grouped by format; with one (1e-07, 1e+16) it goes through
+    # Decimal, written out in full
+    assert format_number(x) == format(Decimal(repr(x)), ",f")
+    assert "E" not in format_number(x)

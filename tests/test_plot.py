@@ -133,3 +133,13 @@ def test_an_image_over_the_database_is_refused(run: Run, tmp_path: Path, monkeyp
     result = run("plot", PP, "-o", str(db))
     assert result.exit_code == 2 and "is the database's own file" in result.stderr
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("dates", [["0001-01-01"], ["9999-12-31"], ["0001", "0002"], ["0001-01-01", "9999"]])
+def test_dates_at_the_calendars_ends_are_drawn(run: Run, tmp_path: Path, dates: list[str]) -> None:
+    """Matplotlib's margins went past year 1 or 9999, where its dates end."""
+    for i, day in enumerate(dates):
+        add(run, "m", str(5 + i), day, f"S{i}")
+    result = run("plot", "m", "-o", str(tmp_path / "c.png"))
+    assert result.exit_code == 0, result.stderr
+    assert png_size(tmp_path / "c.png") == (1000, 500)

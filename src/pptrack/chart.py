@@ -95,6 +95,21 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [round(t, digits) for t in ticks]
 
 
+# The days an axis may reach: plotext, turning its dates into seconds and back, lands a
+# second's fraction before the calendar's first day (year 0) or after its last.
+_FIRST_DAY, _LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+_MONTH = timedelta(days=31)
+
+
+def _add_days(day: date, days: timedelta) -> date:
+    """`day` moved by `days`, kept within _FIRST_DAY and _LAST_DAY."""
+    if day - _FIRST_DAY <= -days:
+        return _FIRST_DAY
+    if _LAST_DAY - day <= days:
+        return _LAST_DAY
+    return day + days
+
+
 def date_ticks(first: date, last: date, most: int) -> list[tuple[date, str]]:
     """Round dates between `first` and `last` to label an axis, at most `most` of them:
     new years (`2024`) when the range spans two or more, else first days of months
@@ -105,7 +120,7 @@ def date_ticks(first: date, last: date, most: int) -> list[tuple[date, str]]:
         return [(d, str(d.year)) for d in years[::step]]
     months = []
     y, m = first.year, first.month
-    while date(y, m, 1) <= last:
+    while y <= last.year and date(y, m, 1) <= last:
         if date(y, m, 1) >= first:
             months.append(date(y, m, 1))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -149,11 +164,16 @@ def terminal_chart(title: str, facts: Sequence[Fact], *, width: int, color: bool
             color=colors[i],
         )
     days = [midpoint(f) for f in facts]
-    xticks = date_ticks(min(days), max(days), most=max(2, width // 12))
+    # The dates drawn, exactly (one date: a month either side, not plotext's half-century),
+    # within the calendar, past which plotext's own limits would go.
+    pad = _MONTH if min(days) == max(days) else timedelta(0)
+    first, last = _add_days(min(days), -pad), _add_days(max(days), pad)
+    if first == last:  # days apart, made one at the calendar's end
+        first, last = _add_days(first, -_MONTH), _add_days(last, _MONTH)
+    xticks = [t for t in date_ticks(min(days), max(days), most=max(2, width // 12)) if first <= t[0] <= last]
     if xticks:
         plt.xticks([d.isoformat() for d, _ in xticks], [label for _, label in xticks])
-    if min(days) == max(days):  # one date: a month either side, not plotext's half-century
-        plt.xlim((days[0] - timedelta(days=31)).isoformat(), (days[0] + timedelta(days=31)).isoformat())
+    plt.xlim(first.isoformat(), last.isoformat())
     ticks = nice_ticks(min(f.value for f in facts), max(f.value for f in facts))
     plt.yticks(ticks, [format_number(t) for t in ticks])
     plt.ylim(ticks[0], ticks[-1])
@@ -249,6 +269,9 @@ def save_image(path: Path, title: str, ylabel: str, facts: Sequence[Fact]) -> li
             label=_mpl_text(series.source),
         )
     ax.xaxis_date()
+    # Matplotlib's dates end with years 1 and 9999: its margins would go past them.
+    low, high = ax.get_xlim()
+    ax.set_xlim(max(low, mdates.date2num(_FIRST_DAY)), min(high, mdates.date2num(_LAST_DAY)))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.yaxis.set_major_formatter(lambda y, _pos: format_number(round(y, 10)))
     ax.set_title(_mpl_text(title))

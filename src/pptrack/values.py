@@ -435,6 +435,6 @@ def format_number(x: float | int | None) -> str:
     from decimal import Decimal, InvalidOperation
 
     try:
-        return format(Decimal(repr(x)) if isinstance(x, float) else Decimal(x), ",")
+        return format(Decimal(repr(x)) if isinstance(x, float) else Decimal(x), ",f")
     except InvalidOperation:  # pragma: no cover - only finite numbers are stored
         return str(x)
