@@ -108,6 +108,15 @@ def test_bad_date_is_refused_and_nothing_is_created(run: Run, db_path: Path, dat
     assert not db_path.exists()
 
 
+@pytest.mark.parametrize("value", ["1,000,000,000,000,000", "1000000000000000", "2,000,000 billion", "over 2e15"])
+def test_a_figure_too_large_to_keep_exactly_says_the_largest(run: Run, db_path: Path, value: str) -> None:
+    result = run("add", "pp", value, "--date", "2021", "--source", "X")
+    assert_refused(result, db_path, ())
+    if "e" not in value:
+        assert "the number is too large: figures are kept exactly up to 999,999,999,999,999" in result.stderr
+    assert run("add", "pp", "999,999,999,999,999", "--date", "2021", "--source", "X").exit_code == 0
+
+
 @pytest.mark.parametrize("value", ["NaN", "9" * 400, "nearly"])
 def test_bad_value_in_an_existing_database_writes_nothing(run: Run, db_path: Path, value: str) -> None:
     add(run, "pp", "5", "2021", "X")

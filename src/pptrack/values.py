@@ -134,6 +134,7 @@ QUALIFIER_PREFIXES: tuple[tuple[str, str], ...] = tuple(_PREFIXES)
 QUALIFIER_SUFFIXES: tuple[tuple[str, str], ...] = tuple(_SUFFIXES)
 MULTIPLIER_WORDS: tuple[str, ...] = tuple(_MULTIPLIERS)
 _MAX = 10**15  # beyond this a float no longer holds every integer
+_TOO_LARGE = "the number is too large: figures are kept exactly up to 999,999,999,999,999"
 
 
 # A written value in the common shapes ("1,400", "nearly 1,400", "~250", "1,200-1,400") is
@@ -302,7 +303,7 @@ def parse_number(s: str, decimal_points: bool = False) -> tuple[Decimal, Decimal
     if m is not None:
         digits = m.group("int").replace(",", "").replace(" ", "")
         if len(digits) > 16:
-            raise _Unreadable("the number is too large")
+            raise _Unreadable(_TOO_LARGE)
         n = Decimal(digits + (m.group("frac") or ""))
         if m.group("mult"):
             n *= _MULTIPLIERS[m.group("mult")]
@@ -313,7 +314,7 @@ def parse_number(s: str, decimal_points: bool = False) -> tuple[Decimal, Decimal
     else:
         n = _parse_words(s)
     if abs(n) >= _MAX:
-        raise _Unreadable("the number is too large")
+        raise _Unreadable(_TOO_LARGE)
     return n, rounding_unit(n)
 
 
