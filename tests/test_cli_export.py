@@ -159,6 +159,15 @@ def test_output_file_format_from_extension(run: Run, tmp_path: Path) -> None:
         (["-o", "out.xlsx"], "cannot tell the format from 'out.xlsx'"),
         (["--format", "xml"], "unknown export format 'xml'; accepted: jsonl, json, csv, datasette-metadata"),
         (["-o", "missing-folder/out.csv"], "cannot write"),
+        # each of these was an internal error (exit 1), written to a file named sub, or
+        # taken for no format at all
+        (["-o", "", "--format", "jsonl"], "-o is empty: give -o a file name, or - for stdout"),
+        (["-o", ".", "--format", "jsonl"], "-o '.' names a folder: give -o a file name, or - for stdout"),
+        (["-o", "/", "--format", "csv"], "-o '/' names a folder"),
+        (["-o", "sub/", "--format", "jsonl"], "-o 'sub/' names a folder"),
+        (["-o", "sub/x.csv/"], "-o 'sub/x.csv/' names a folder"),
+        (["--format", ""], "unknown export format ''; accepted: jsonl, json, csv, datasette-metadata"),
+        (["--format", "", "-o", "x.csv"], "unknown export format ''"),
     ],
 )
 def test_export_refusals(
@@ -169,6 +178,8 @@ def test_export_refusals(
     result = run("export", *args)
     assert result.exit_code == 2
     assert message in result.stderr and result.stderr.count("\n") == 1
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pptrack.db"]  # nothing written beside it
 
 
 def test_datasette_metadata(run: Run, tmp_path: Path) -> None:

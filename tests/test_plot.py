@@ -125,6 +125,12 @@ def test_a_name_ending_in_a_slash_is_a_folder_not_an_image(run: Run, belarus: No
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize("name", ["", ".", "/"])
+def test_no_file_name_is_refused(run: Run, belarus: None, name: str) -> None:
+    result = run("plot", PP, "-o", name)
+    assert result.exit_code == 2 and "give -o a file name ending .png or .svg" in result.stderr
+
+
 def test_an_image_over_the_database_is_refused(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "facts.png"  # a database may have any name
     monkeypatch.setenv("PPTRACK_DB", str(db))

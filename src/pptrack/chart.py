@@ -7,7 +7,6 @@ table never pays for them; matplotlib is the optional extra `plot`.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,7 +15,7 @@ from pathlib import Path
 from .dates import from_stored
 from .errors import BadInput, PptrackError
 from .models import Fact
-from .render import cell_width, fold, safe_text, write_whole
+from .render import cell_width, file_to_write, fold, safe_text, write_whole
 from .values import format_number
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -214,13 +213,9 @@ def _legend(entries: Sequence[tuple[str, str, str | None]], width: int) -> list[
 def check_image_path(written: str) -> Path:
     """The image file that `-o` names; refused, before any work, where pptrack cannot write
     an image to it. Read as written: a Path forgets the `/` that makes `q.svg/` a folder."""
-    if written.endswith(("/", os.sep)):
-        raise BadInput(f"{written!r} names a folder: give -o a file name ending .png or .svg")
-    path = Path(written)
+    path = file_to_write(written, "a file name ending .png or .svg")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise BadInput(f"cannot tell the image format of {str(path)!r}: give -o a file name ending .png or .svg")
-    if path.is_dir():
-        raise BadInput(f"{str(path)!r} is a folder: give -o a file name ending .png or .svg")
     return path
 
 

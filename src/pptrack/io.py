@@ -1530,7 +1530,7 @@ def csv_record(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def export_format_for(path: str | None, given: str | None) -> str:
-    if given:
+    if given is not None:
         if given not in EXPORT_FORMATS:
             raise BadInput(f"unknown export format {given!r}; accepted: {', '.join(EXPORT_FORMATS)}")
         return given

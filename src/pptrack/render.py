@@ -766,6 +766,21 @@ def blank_line(out: IO[str] | None = None) -> None:
     (out or sys.stdout).write("\n")
 
 
+def file_to_write(written: str, wanted: str) -> Path:
+    """The file that `-o` names (export, plot), refused before any work where it names none:
+    nothing, or a folder (an existing one, or one written with its `/`, which a Path would
+    forget). `wanted`: what -o takes, for the message."""
+    from pathlib import Path
+
+    from .errors import BadInput
+
+    if not written:
+        raise BadInput(f"-o is empty: give -o {wanted}")
+    if written.endswith(("/", os.sep)) or Path(written).is_dir():
+        raise BadInput(f"-o {written!r} names a folder: give -o {wanted}")
+    return Path(written)
+
+
 def write_whole(path: Path, write: Callable[[Path], object]) -> None:
     """Write the file at `path` whole or not at all (`export -o`, `plot -o`): `write` fills a
     temporary file beside it, which then takes its name. A failure while writing (a full disk)

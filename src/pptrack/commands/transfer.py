@@ -88,7 +88,7 @@ def export(
         ),
     ] = None,
     output: Annotated[
-        Optional[Path],
+        Optional[str],
         typer.Option("--output", "-o", help="Write to this file (format from its extension) instead of stdout."),
     ] = None,
     db: DbOption = None,
@@ -97,15 +97,16 @@ def export(
     import sys
 
     from ..io import datasette_metadata, export_format_for
-    from ..render import progress, to_json
+    from ..render import file_to_write, progress, to_json
     from ..store import default_db_path
 
-    kind = export_format_for(str(output) if output else None, fmt)
-    if output is not None and str(output) != "-":
-        not_the_database(output, db)
+    path = None if output is None or output == "-" else file_to_write(output, "a file name, or - for stdout")
+    kind = export_format_for(output, fmt)
+    if path is not None:
+        not_the_database(path, db)
     if kind == "datasette-metadata":
         name = Path(db or default_db_path()).stem
-        _write(output, lambda out: out.write(to_json(datasette_metadata(name)) + "\n"))
+        _write(path, lambda out: out.write(to_json(datasette_metadata(name)) + "\n"))
         return
     from ..io import EXPORT_FIELDS, export_lines
     from ..render import write_lines
@@ -115,20 +116,20 @@ def export(
         batches = export_lines(store, kind, progress=update)
 
         try:
-            _write(output, lambda out: write_lines(batches, kind, fields=EXPORT_FIELDS, out=out))
-            if output is None:
+            _write(path, lambda out: write_lines(batches, kind, fields=EXPORT_FIELDS, out=out))
+            if path is None:
                 sys.stdout.flush()
         finally:  # before the store closes, even when the reader of stdout went away
             batches.close()
 
 
 def _write(output: Path | None, write: Callable[[IO[str]], object]) -> None:
-    """To stdout, or to `output` whole or not at all (render.write_whole)."""
+    """To stdout (`output` None), or to `output` whole or not at all (render.write_whole)."""
     import sys
 
     from ..render import write_whole
 
-    if output is None or str(output) == "-":
+    if output is None:
         write(sys.stdout)
         return
 
