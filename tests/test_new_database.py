@@ -115,13 +115,20 @@ def test_an_existing_empty_database_is_imported_into_in_place(run: Run, rows: Pa
     assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
 
 
-def test_reading_a_file_of_no_bytes_writes_nothing_into_it(run: Run, db_path: Path) -> None:
-    """A command that only reads wrote pptrack's tables into a file `touch` made."""
-    db_path.touch()
+@pytest.mark.parametrize("made", ["touch", "tables dropped"])
+def test_reading_a_file_with_nothing_yet_writes_nothing_into_it(run: Run, db_path: Path, made: str) -> None:
+    """A command that only reads wrote pptrack's tables into a file `touch` made, or an
+    SQLite file without tables."""
+    if made == "touch":
+        db_path.touch()
+    else:
+        with closing(sqlite3.connect(db_path)) as conn:
+            conn.executescript("CREATE TABLE t (x); DROP TABLE t;")
+    before = db_path.read_bytes()
     for args in (["list"], ["list", "--format", "json"], ["latest"], ["timeline"], ["export"], ["metrics", "list"]):
         result = run(*args)
         assert result.exit_code == 0, (args, result.stderr)
-        assert db_path.stat().st_size == 0, args
+        assert db_path.read_bytes() == before, args
     assert run("list", "--format", "json").stdout.strip() == "[]"
     add(run, "pp", "5", "2021", "X")  # a command that writes makes the database there
     assert facts_in(db_path) == 1

@@ -53,11 +53,9 @@ def open_db(
     """
     path = Path(path) if path is not None else default_db_path()
     notices: list[str] = []
-    if not path.exists() or (not write and _empty_file(path)):
+    if not path.exists():
         if not (write and create):
-            conn = _connect(":memory:")
-            _upgrade(conn, path, notices, wal=False)
-            return Store(conn, path, notices, absent=not write)
+            return _in_memory(path, notices, absent=not write)
         made = _make_folders(path.parent)
         if aside:
             return _open_aside(path, made)
@@ -80,6 +78,11 @@ def open_db(
                 f"{path} has schema version {version}, made by a newer pptrack; this pptrack "
                 f"reads up to version {SCHEMA_VERSION}: upgrade pptrack to use it (the file is left as it is)"
             )
+        if version == 0 and not write and _no_tables(conn):
+            # Nothing made yet (a file `touch` made, or one whose tables were all dropped): a
+            # command that only reads reads it as empty, rather than writing pptrack's tables.
+            conn.close()
+            return _in_memory(path, notices, absent=True)
         if version < SCHEMA_VERSION:
             if not upgrade:
                 raise DatabaseProblem(f"{path} has schema version {version}, older than {SCHEMA_VERSION}")
@@ -95,16 +98,15 @@ def open_db(
     return Store(conn, path, notices)
 
 
-def _empty_file(path: Path) -> bool:
-    """Whether `path` is a file of no bytes and no log: a database not made yet (`touch`
-    made it, or a full disk before its first page), which a command that only reads
-    reads as empty rather than writing pptrack's tables into."""
-    try:
-        return path.stat().st_size == 0 and path.with_name(path.name + "-wal").stat().st_size == 0
-    except FileNotFoundError as e:
-        return e.filename != str(path)  # no log: the file alone tells
-    except OSError:
-        return False
+def _in_memory(path: Path, notices: list[str], *, absent: bool) -> Store:
+    """An empty database in memory, standing for the one at `path`, which has nothing yet."""
+    conn = _connect(":memory:")
+    _upgrade(conn, path, notices, wal=False)
+    return Store(conn, path, notices, absent=absent)
+
+
+def _no_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
 
 
 def _no_room_to_read(path: Path, e: sqlite3.OperationalError) -> bool:
