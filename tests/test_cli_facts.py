@@ -95,6 +95,24 @@ def test_strict_refuses_unknown_names_and_writes_nothing(run: Run, db_path: Path
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_via_that_is_the_source_itself_is_no_via(run: Run, run_json, tmp_path: Path) -> None:
+    """`--via` naming the source (any of its names) stored a second fact, via the source."""
+    add(run, "pp", "1,189", "2025-05", "Viasna")
+    run("sources", "alias", "Viasna", "Vjasna")
+    result = run("add", "pp", "1,189", "--date", "2025-05", "--source", "viasna", "--via", "Vjasna")
+    assert result.exit_code == 0
+    assert "via 'Vjasna' is the source itself ('Viasna')" in result.stderr
+    assert "identical fact is stored already as #1" in result.stderr
+    add(run, "pp", "1,200", "2025-08", "Viasna", "--via", "PIN")
+    edited = run("edit", "2", "--source", "PIN")
+    assert "via 'PIN' is the source itself ('PIN')" in edited.stderr
+    assert [(f["id"], f["source"], f["via"]) for f in run_json("list")] == [(2, "PIN", None), (1, "Viasna", None)]
+    path = tmp_path / "in.csv"
+    path.write_text("metric,value,date,source,via\npp,888,2021,HRO,hro\npp,1189,2025-05,Viasna,Viasna\n")
+    assert "1 fact(s); 1 already present" in run("import", str(path)).stderr
+    assert [f["via"] for f in run_json("list")] == [None, None, None]
+
+
 def test_identical_fact_is_stored_once(run: Run, run_json) -> None:
     first = add(run, "pp", "nearly 1,400", "May 21, 2024", "EU")
     result = run("add", "pp", "nearly 1,400", "--date", "2024-05-21", "--source", "eu", "--format", "json")

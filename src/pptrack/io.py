@@ -1066,6 +1066,8 @@ class _Importer:
             return  # nothing will be written: only keep checking
         assert value_ids is not None and date is not None and metric_id is not None and source_id is not None
         created_at, updated_at, removed_at = stamps
+        if via_id == source_id and history is None:
+            via_id = None  # published by who counted: no via (a copy with its history is kept as stored)
         if removed_at is None:
             key = _plain_key((line, metric_id, source_id, value_ids[0], value_ids[1], date[0]))
             self.tell_apart((line,), (key if via_id is None else (*key, via_id),))  # a plain row's key, and the via

@@ -327,6 +327,10 @@ def read_fact(
     )
 
 
+def _via_is_source(via: str, source: str) -> str:
+    return f"via {via!r} is the source itself ({source!r}): stored without via, which names who published another's figure"
+
+
 def store_fact(store: Store, new: NewFact, *, strict: bool, notices: list[str]) -> tuple["Fact", bool]:
     """Insert a checked fact inside the caller's transaction; an identical live fact
     is returned instead of a second copy. Returns (fact, created)."""
@@ -335,6 +339,9 @@ def store_fact(store: Store, new: NewFact, *, strict: bool, notices: list[str]) 
     metric_id = resolve_metric(store, new.metric, create=True, strict=strict, notices=notices)
     source_id = resolve_source(store, new.source, create=True, strict=strict, notices=notices)
     via_id = resolve_source(store, new.via, create=True, strict=strict, notices=notices) if new.via else None
+    if via_id == source_id:
+        via_id = None
+        notices.append(_via_is_source(new.via, store.source_name(source_id)))
     stamp = now()
     row: dict[str, Any] = {
         "uid": new.uid or str(uuid.uuid4()),
@@ -516,6 +523,11 @@ def edit_fact(
                 resolve_source(store, ch.via, create=True, strict=strict, notices=notices) if ch.via else None
             )
         current = store.fact_row(fact_id)
+        via_id = fields.get("via_id", current["via_id"])
+        source_id = fields.get("source_id", current["source_id"])
+        if via_id == source_id:
+            fields["via_id"] = None
+            notices.append(_via_is_source(store.source_name(via_id), store.source_name(source_id)))
         if all(current[k] == v for k, v in fields.items()):
             notices.append(f"fact #{fact_id} already reads so; nothing changed")
             return Outcome([before], notices, created=False)
