@@ -328,7 +328,8 @@ def read_fact(
 
 
 def _via_is_source(via: str, source: str) -> str:
-    return f"via {via!r} is the source itself ({source!r}): stored without via, which names who published another's figure"
+    who = "which names who published another's figure"
+    return f"via {via!r} is the source itself ({source!r}): stored without via, {who}"
 
 
 def store_fact(store: Store, new: NewFact, *, strict: bool, notices: list[str]) -> tuple["Fact", bool]:
