@@ -399,3 +399,26 @@ def test_any_text_gives_candidates_or_none_without_failing(text: str) -> None:
 @given(st.text(max_size=200))
 def test_masking_never_moves_text(text: str) -> None:
     assert len(mask_noise(text)) == len(text)
+
+
+def test_a_sentence_of_many_figures_is_read_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each figure read the whole sentence again, its kind and the words after it: a
+    sentence of 1,000 figures took 5.7 s, of 20,000 did not end. Counted in characters
+    read, not timed: a few times the sentence's length, and the words near each figure."""
+    import pptrack.extract as ex
+
+    read = {"chars": 0}
+
+    def counting(f):
+        def wrapped(text: str, *args: Any) -> Any:
+            read["chars"] += len(text)
+            return f(text, *args)
+
+        return wrapped
+
+    for name in ("kind_of", "counted_noun"):
+        monkeypatch.setattr(ex, name, counting(getattr(ex, name)))
+    text = "Figures: " + ", ".join(f"{5000 + i} political prisoners" for i in range(400)) + "."
+    got = extract(text, date=parse_date("2025"))
+    assert len(got.candidates) == 400
+    assert read["chars"] < 5 * len(text) + 400 * 600  # was 6 million

@@ -493,7 +493,7 @@ def figures(sentence: str) -> list[Figure]:
     out: list[Figure] = []
     for m in _FIGURE.finditer(masked):
         parts = [m]
-        if m["dash"] and m["dash"] not in "-–—" and re.search(r"\bfrom\s*$", masked[: m.start()], re.I):
+        if m["dash"] and m["dash"] not in "-–—" and re.search(r"\bfrom\s*$", _before(masked, m.start()), re.I):
             # "rose from 1,100 to 1,200" gives two figures, not a range
             first = _FIGURE.match(masked, m.start(), m.end("n"))
             second = _FIGURE.match(masked, m.start("m"), m.end())
@@ -505,12 +505,22 @@ def figures(sentence: str) -> list[Figure]:
     return out
 
 
+# How far around a figure its words are read (the noun it counts, a qualifier's "from", the
+# clause after it): a sentence of a thousand figures is read in time linear in its length.
+_NEAR = 300
+
+
+def _before(text: str, start: int) -> str:
+    """The _NEAR characters of `text` before `start`."""
+    return text[max(0, start - _NEAR) : start]
+
+
 def _figure(sentence: str, masked: str, m: re.Match[str]) -> Figure | None:
     start, end = m.start(), m.end()
     numbers = [g for g in (m["a"], m["b"], m["n"], m["m"]) if g]
     words_only = all(not re.search(r"\d", g) for g in numbers)
     qualified = bool(m["pre"] or m["suf"] or m["a"] or m["m"])
-    noun = counted_noun(sentence[end:])
+    noun = counted_noun(sentence[end : end + _NEAR])
     display = " ".join(sentence[start:end].split())
     if m["pre"] and (m["m"] or m["a"]):
         display = " ".join(sentence[m.end("pre") : end].split())  # a range bounds itself: "some 1,200-1,400"
@@ -523,10 +533,12 @@ def _figure(sentence: str, masked: str, m: re.Match[str]) -> Figure | None:
     if _is_year(numbers, qualified, noun) or (noun is None and _is_identifier(sentence, start, m)):
         return None
     if words_only and not qualified:
-        determiner = re.search(r"\b(?:his|her|their|its|our|my|your|the|these|those)\s+$", sentence[:start], re.I)
+        determiner = re.search(
+            r"\b(?:his|her|their|its|our|my|your|the|these|those)\s+$", _before(sentence, start), re.I
+        )
         if numbers[0].lower() in ("one", "a", "zero") or noun is None or not _plural(noun.split()[-1]) or determiner:
             return None  # "one man", "eight being held": a number word counts only with a qualifier or a noun
-    before = masked[:start].rstrip()
+    before = _before(masked, start).rstrip()
     if before[-1:] in _CURRENCIES:
         noun = _CURRENCIES[before[-1]]
     try:
@@ -535,7 +547,7 @@ def _figure(sentence: str, masked: str, m: re.Match[str]) -> Figure | None:
         return None
     if m["pre"] and not m["pre"][0].isalnum():
         display = display.replace(" ", "", 1)  # "~ 1,400" reads as "~1,400"
-    after = sentence[end:]
+    after = sentence[end : end + _NEAR]
     if noun and after.lstrip().startswith(noun):
         after = after.lstrip()[len(noun) :]
     dated = _DATED_AFTER.match(after)
@@ -817,9 +829,13 @@ def extract(
         ]
         named = [a for a in named if a.name]
         sentence_date = as_of(sentence.text, year)
+        sentence_kind: list[str | None] = []  # kind_of(sentence.text), read once if needed
         for i, fig in enumerate(found):
             window = sentence.text[found[i - 1].end if i else 0 : found[i + 1].start if i + 1 < len(found) else None]
-            kind = kind_of(window) or kind_of(sentence.text)
+            kind = kind_of(window)
+            if kind is None:
+                sentence_kind = sentence_kind or [kind_of(sentence.text)]
+                kind = sentence_kind[0]
             who = _nearest(named, fig) or last_source.get(sentence.paragraph) or source
             when = (read_date(fig.when, year) if fig.when else None) or sentence_date or published or date
             candidate = Candidate(
