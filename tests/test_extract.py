@@ -336,9 +336,16 @@ def test_unreadable_files_are_refused(data: bytes, message: str) -> None:
         decode_article(data, "a.txt")
 
 
-def test_utf16_without_a_byte_order_mark_is_named() -> None:
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(encoding: str) -> None:
     with pytest.raises(BadInput, match="UTF-16 without a byte-order mark"):
-        decode_article("1,189 people".encode("utf-16-le"), "a.txt")
+        decode_article("1,189 people remain, Viasna said.".encode(encoding), "a.txt")
+
+
+def test_one_nul_in_utf8_text_is_not_utf16() -> None:
+    """Taken for UTF-16 without a byte-order mark: a NUL byte is binary."""
+    with pytest.raises(BadInput, match="is a binary file, not text"):
+        decode_article(b"Viasna said 1,200 political prisoners\x00 remain.\n", "a.txt")
 
 
 def test_an_html_page_is_read_as_its_text() -> None:
