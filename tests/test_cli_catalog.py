@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,17 @@ def test_a_rename_is_in_each_facts_history(run: Run, run_json) -> None:
     assert [v["change"] for v in run_json("history", "2")] == ["added"]  # another metric's facts: untouched
     assert run("metrics", "rename", "political-prisoners", "Political Prisoners").exit_code == 0  # the same slug
     assert len(run_json("history", str(added["id"]))) == 2
+
+
+def test_a_rename_to_its_own_slug_writes_nothing(run: Run, db_path: Path) -> None:
+    """It stored each fact's 'added' version, as a rename does before it edits them."""
+    add(run, "pp", "888", "2021", "HRO")
+    with closing(sqlite3.connect(db_path)) as conn:
+        before = list(conn.iterdump())
+    result = run("metrics", "rename", "pp", "PP")
+    assert result.exit_code == 0 and "metric 'pp' is named so already; nothing changed" in result.stderr
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert list(conn.iterdump()) == before
 
 
 def test_alias_taken_by_another_metric_is_refused(run: Run) -> None:

@@ -428,3 +428,33 @@ def test_a_report_published_before_its_figure_is_stored_and_said(run: Run, run_j
     assert "was published 2025-04-30, before" in run("edit", "2", "--published", "2025-04-30").stderr
     assert "published" not in run("edit", "2", "--date", "2025-04").stderr
     assert [f["published"] for f in run_json("list")] == ["2025-04-30", "2024"]
+
+
+def test_a_bad_published_date_names_the_option(run: Run, db_path: Path) -> None:
+    """Beside --date, "cannot read date 'garbage'" did not say which date."""
+    result = run("add", "pp", "5", "--date", "2025", "--source", "X", "--published", "garbage")
+    assert result.exit_code == 2 and result.stderr.startswith("error: --published: cannot read date 'garbage'")
+    assert not db_path.exists()
+    add(run, "pp", "5", "2025", "X")
+    edited = run("edit", "1", "--published", "31 Feb 2025")
+    assert edited.exit_code == 2 and edited.stderr.startswith("error: --published: cannot read date '31 Feb 2025'")
+
+
+def test_editing_a_removed_fact_says_it_is_removed(run: Run, run_json) -> None:
+    add(run, "pp", "5", "2025", "X")
+    run("rm", "1")
+    result = run("edit", "1", "--note", "checked")
+    assert result.exit_code == 0
+    assert "fact #1 is removed; `pptrack restore 1` brings it back" in result.stderr
+    assert run_json("list") == [] and [v["change"] for v in run_json("history", "1")][-1] == "edited"
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "--format", "json"], ["add", "pp", "5", "--date", "2025", "--source", "X"]]
+)
+def test_a_folder_as_database_says_what_db_takes(run: Run, tmp_path: Path, args: list[str]) -> None:
+    """Click's "Invalid value for '--db' (env var: 'PPTRACK_DB')" named the variable even
+    when --db was given, and not what --db takes."""
+    result = run(*args, "--db", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path} is a folder; --db takes the path of a database file\n"

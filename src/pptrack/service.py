@@ -171,10 +171,11 @@ def alias_metric(store: Store, name: str, alias: str) -> Metric:
     return _metric(store, slug)
 
 
-def rename_metric(store: Store, old: str, new: str) -> Metric:
+def rename_metric(store: Store, old: str, new: str) -> tuple[Metric, list[str]]:
     """Give a metric a new slug; the old slug stays as an alias so scripts keep working.
     Each of its facts gets an 'edited' version naming the new slug (as a merge of sources
-    records each fact it moves): its history reads the name it had at each time."""
+    records each fact it moves): its history reads the name it had at each time. A rename
+    to the slug it has changes nothing (and says so)."""
     new_slug = slugify(clean_name(new, "metric"))
     with store.transaction():
         metric_id = resolve_metric(store, old, create=False)
@@ -182,15 +183,16 @@ def rename_metric(store: Store, old: str, new: str) -> Metric:
         if owner is not None and owner != metric_id:
             raise BadInput(f"the name {new_slug!r} already belongs to another metric")
         old_slug = store.metric_slug(metric_id)
+        if new_slug == old_slug:
+            return _metric(store, old_slug), [f"metric {old_slug!r} is named so already; nothing changed"]
         store.update_metric(metric_id, slug=new_slug)
         store.make_alias("metric", metric_id, old_slug)
         if owner is None:
             store.add_name("metric", name_key(new_slug), metric_id, new_slug, False)
         else:  # an alias of its own (a slug it had), or its slug: its slug now, no longer an alias
             store.make_own_name("metric", name_key(new_slug), new_slug)
-        if new_slug != old_slug:
-            store.add_versions_now(now(), metric_id=metric_id)
-    return _metric(store, new_slug)
+        store.add_versions_now(now(), metric_id=metric_id)
+    return _metric(store, new_slug), []
 
 
 def add_source(store: Store, names: NewNames, *, url: str | None) -> Source:
@@ -323,7 +325,7 @@ def read_fact(
         quote=_optional_text(quote),
         note=_optional_text(note),
         tags=read_tags(tags),
-        published=parse_date(published, dayfirst=dayfirst).iso if published else None,
+        published=_published(published, dayfirst) if published else None,
     )
 
 
@@ -489,6 +491,17 @@ class Changes(NamedTuple):
         return all(v is None for v in self)
 
 
+def _published(written: str, dayfirst: bool | None) -> str:
+    """--published as stored; an error names the option (beside --date, "cannot read date"
+    alone did not say which)."""
+    from .dates import parse_date
+
+    try:
+        return parse_date(written, dayfirst=dayfirst).iso
+    except BadInput as e:
+        raise BadInput(f"--published: {e.message}") from None
+
+
 def edit_fact(
     store: Store, fact_id: int, ch: Changes, *, strict: bool = False, dayfirst: bool | None = None
 ) -> Outcome:
@@ -506,7 +519,7 @@ def edit_fact(
     if ch.date is not None:
         fields.update(_date_fields(parse_date(ch.date, dayfirst=dayfirst)))
     if ch.published is not None:
-        fields["published"] = parse_date(ch.published, dayfirst=dayfirst).iso if ch.published else None
+        fields["published"] = _published(ch.published, dayfirst) if ch.published else None
     for name in ("url", "quote", "note"):
         if getattr(ch, name) is not None:
             fields[name] = _optional_text(getattr(ch, name))
@@ -515,6 +528,8 @@ def edit_fact(
     notices: list[str] = []
     with store.transaction():
         before = store.get_fact(fact_id)
+        if before.removed:
+            notices.append(f"fact #{fact_id} is removed; `pptrack restore {fact_id}` brings it back")
         if ch.metric is not None:
             fields["metric_id"] = resolve_metric(store, ch.metric, create=True, strict=strict, notices=notices)
         if ch.source is not None:

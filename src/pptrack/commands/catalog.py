@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 # signatures twice a run (see commands/facts.py).
 import typer
 
-from .options import DbOption, Format, FormatOption, opened
+from .options import DbOption, Format, FormatOption, opened, tell
 
 metrics_app = typer.Typer(help="What is counted: list, add, alias, rename.", add_completion=False)
 sources_app = typer.Typer(help="Who counted or published: list, add, alias, merge.", add_completion=False)
@@ -106,7 +106,8 @@ def metrics_rename(
     from .. import service
 
     with opened(db, write=True, create=False) as store:
-        metric = service.rename_metric(store, old, new)
+        metric, notices = service.rename_metric(store, old, new)
+    tell(notices)
     _write_metrics([metric], fmt)
 
 
@@ -160,7 +161,6 @@ def sources_merge(
 ) -> None:
     """Merge OTHER into KEEP."""
     from .. import service
-    from .options import tell
 
     with opened(db, write=True, create=False) as store:
         source, moved, notices = service.merge_sources(store, keep, other)

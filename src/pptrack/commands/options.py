@@ -32,7 +32,6 @@ DbOption = Annotated[
         envvar="PPTRACK_DB",
         help="Database file (default: pptrack/pptrack.db under $XDG_DATA_HOME or ~/.local/share).",
         show_default=False,
-        dir_okay=False,
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
