@@ -180,3 +180,16 @@ def test_refused_into_a_new_database_creates_no_file(run: Run, db_path: Path, ar
     result = run(*args, "--db", str(db))
     assert result.exit_code == code and says in result.stderr
     assert not db.parent.exists()
+
+
+def test_merging_by_an_alias_says_whose_it_is(run: Run, run_json) -> None:
+    """All of Viasna moved, named by its alias, with no word of it."""
+    run("sources", "add", "Viasna", "--alias", "Vjasna")
+    add(run, "pp", "5", "2025", "Viasna")
+    add(run, "pp", "6", "2025", "EU")
+    result = run("sources", "merge", "EU", "Vjasna")
+    assert result.exit_code == 0
+    assert "'Vjasna' is an alias of 'Viasna': all of 'Viasna' was merged" in result.stderr
+    add(run, "pp", "7", "2025", "PIN")
+    by_name = run("sources", "merge", "EU", "pin")  # its own name, in other letters: no notice
+    assert by_name.exit_code == 0 and "alias of" not in by_name.stderr

@@ -222,9 +222,11 @@ def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int, lis
         if keep_id == other_id:
             raise BadInput(f"{keep!r} and {other!r} are the same source already")
         notices: list[str] = []
+        other_name = store.source_name(other_id)
+        if name_key(other) != name_key(other_name):  # "Vjasna", an alias: all of Viasna moves
+            notices.append(f"{other!r} is an alias of {other_name!r}: all of {other_name!r} was merged")
         kept_url, other_url = store.source_url(keep_id), store.source_url(other_id)
         if kept_url and other_url and kept_url != other_url:
-            other_name = store.source_name(other_id)
             notices.append(f"{other_name!r} had the url {other_url}; the merged source keeps {kept_url}")
         moved = store.move_source(other_id, keep_id)
         store.add_versions_now(now(), ids=moved)
