@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -458,3 +459,22 @@ def test_a_folder_as_database_says_what_db_takes(run: Run, tmp_path: Path, args:
     result = run(*args, "--db", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr == f"error: {tmp_path} is a folder; --db takes the path of a database file\n"
+
+
+def test_a_pipe_as_database_is_refused(run: Run, tmp_path: Path) -> None:
+    """SQLite failed on it: "disk I/O error (is the disk full ...)"."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for args in (["list"], ["list", "--format", "json"], ["add", "pp", "5", "--date", "2025", "--source", "X"]):
+        result = run(*args, "--db", str(pipe))
+        assert result.exit_code == 2
+        assert result.stderr == f"error: {pipe} is not a regular file; --db takes the path of a database file\n"
+
+
+def test_a_link_to_a_missing_folder_says_so(run: Run, tmp_path: Path) -> None:
+    """It asked whether the link's own folder was writable."""
+    link = tmp_path / "facts.db"
+    link.symlink_to(tmp_path / "gone" / "facts.db")
+    result = run("add", "pp", "5", "--date", "2025", "--source", "X", "--db", str(link))
+    assert result.exit_code == 1
+    assert f"cannot create {link}: it is a link into {tmp_path / 'gone'}, which does not exist" in result.stderr

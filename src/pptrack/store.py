@@ -61,6 +61,8 @@ def open_db(
             return _open_aside(path, made)
     elif path.is_dir():
         raise BadInput(f"{path} is a folder; --db takes the path of a database file")
+    elif not path.is_file():  # a named pipe, a device: SQLite would fail on it with an I/O error
+        raise BadInput(f"{path} is not a regular file; --db takes the path of a database file")
     conn: sqlite3.Connection | None = None
     try:
         conn = _connect(str(path), timeout=BUSY_TIMEOUT_S if wait else 0)
@@ -234,7 +236,11 @@ def database_problem(path: Path, e: sqlite3.Error) -> DatabaseProblem:
                 f"is the folder {path.parent} writable?"
             )
         else:
-            what = f"cannot create {path}: is the folder {path.parent} writable?"
+            folder = path.resolve().parent  # a link's, where it points
+            if folder.is_dir():
+                what = f"cannot create {path}: is the folder {folder} writable?"
+            else:
+                what = f"cannot create {path}: it is a link into {folder}, which does not exist"
     elif code.startswith("SQLITE_NOTADB") or "not a database" in text:
         what = f"{path} is not an SQLite database; give --db a pptrack database or the path of a new file"
     elif code.startswith("SQLITE_CORRUPT") or "malformed" in text:
