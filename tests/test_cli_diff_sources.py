@@ -220,6 +220,18 @@ def test_fail_on_conflict(run: Run, belarus: None) -> None:
     assert run("diff-sources", PP, "--period", "year").exit_code == 0  # without the flag a conflict is data
 
 
+def test_a_source_named_as_a_column_has_a_column_of_its_own(run: Run) -> None:
+    """A source named spread gave a header with spread twice: a reader by name took one."""
+    add(run, "m", "8", "2025-01", "spread")
+    add(run, "m", "9", "2025-01", "consistent")
+    add(run, "m", "7", "2025-01", "X")
+    csv = run("diff-sources", "m", "--format", "csv").stdout
+    assert csv.splitlines() == [
+        "period,consistent (source),spread (source),X,spread,consistent",
+        "2025-01,9,8,7,2,false",
+    ]
+
+
 def test_csv_tsv_and_jsonl_give_the_rows(run: Run, belarus: None) -> None:
     csv = run("diff-sources", PP, "--period", "year", "--format", "csv")
     assert csv.exit_code == 0

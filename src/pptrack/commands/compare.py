@@ -69,7 +69,9 @@ def _write(c: "Comparison", fmt: Format) -> None:
     elif fmt is Format.jsonl:
         write_records([r.to_dict(c.sources) for r in c.rows], fmt.value, [])
     elif fmt in (Format.csv, Format.tsv):
-        header = ["period", *c.sources, "spread", "consistent"]
+        # A source named as a column of its own ("spread") is told apart: "spread (source)".
+        fixed = ("period", "spread", "consistent")
+        header = ["period", *(f"{s} (source)" if s in fixed else s for s in c.sources), *fixed[1:]]
         records = (r.to_dict(c.sources) for r in c.rows)
         rows = ([r["period"], *r["values"].values(), r["spread"], r["consistent"]] for r in records)  # type: ignore[union-attr]
         write_delimited(header, rows, fmt.value)
