@@ -223,6 +223,34 @@ def test_a_period_at_the_start_of_the_sentence_dates_it() -> None:
     assert [c.date for c in run(text)] == ["2023-02"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("In August, Viasna recorded 130 detentions.", "2025-08"),
+        ("In August Viasna recorded 130 detentions.", "2025-08"),
+        ("In October, Viasna recorded 130 detentions.", "2024-10"),  # after the article: the year before
+        ("Viasna recorded 130 detentions in August.", "2025-08"),
+        ("Last month Viasna recorded 130 detentions.", "2025-08"),
+        ("Last month, Viasna recorded 130 detentions.", "2025-08"),
+        ("This month Viasna recorded 130 detentions.", "2025-09"),
+        ("Last year Viasna recorded 130 detentions.", "2024"),
+        ("Earlier this year Viasna recorded 130 detentions.", "2025"),
+        # not a month: "May" as a verb, a month's name inside another word
+        ("Viasna said 130 detentions may follow.", "2025-09-02"),
+        ("Viasna recorded 130 detentions in Augustow.", "2025-09-02"),
+    ],
+)
+def test_a_month_without_its_year_is_read_by_the_articles_date(sentence: str, date: str) -> None:
+    """ "In August," and "Last month" gave the article's own date (found by an audit)."""
+    [found] = run("Published: 2 September 2025\n\n" + sentence)
+    assert (found.display, found.date) == ("130", date)
+
+
+def test_a_month_without_its_year_needs_a_date_to_read_it_by() -> None:
+    assert [c.date for c in run("In August, Viasna recorded 130 detentions.")] == [None]
+    assert [c.date for c in run("Last month Viasna recorded 130 detentions.", date="2025-01")] == ["2024-12"]
+
+
 def test_the_fallback_date_is_used_only_where_the_text_gives_none() -> None:
     assert [c.date for c in run("Police detained 40 people.", date="2024-05")] == ["2024-05"]
     assert [c.date for c in run("Published: 2 June 2024\n\nPolice detained 40 people.", date="2021")] == ["2024-06-02"]

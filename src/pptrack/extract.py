@@ -11,6 +11,7 @@ import codecs
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from .dates import parse_date
@@ -297,9 +298,14 @@ _AS_OF = re.compile(
     rf"|^(?:In|On|By)\s+(?P<o>{_DATE})(?=\s+[a-z])"
     # "Between January and October 2024, ...": the period's year
     rf"|^(?:Between|From)\s+{_MONTH}(?:\s+{_YEAR})?\s+(?:and|to|-|–)\s+{_MONTH}\s+(?P<y>{_YEAR})\s*,"
+    # "In August, ...", "In August Viasna recorded ...": the last August by the article's date
+    rf"|^(?:In|During)\s+(?P<m>{_MONTH})(?=\s*,|\s+[a-zA-Z])"
+    # "Last month, ...", "This year ...": by the article's date
+    r"|^(?P<r>(?:Last|This|Earlier\s+this|Earlier\s+last|Late\s+last)\s+(?:month|year))\b"
 )
 _DATED_AFTER = re.compile(
-    rf"\s*,?\s*(?i:in|during|as\s+of|as\s+at|on|at\s+the\s+end\s+of|by\s+the\s+end\s+of)\s+(?:the\s+)?(?P<d>{_DATE_OR_YEAR})"
+    rf"\s*,?\s*(?i:in|during|as\s+of|as\s+at|on|at\s+the\s+end\s+of|by\s+the\s+end\s+of)\s+(?:the\s+)?"
+    rf"(?P<d>{_DATE_OR_YEAR}|{_MONTH}(?![\w-]))"
 )
 # A count's own verb before its date: "1,150 political prisoners were held in January 2024".
 _HELD = re.compile(
@@ -313,8 +319,13 @@ _DAY_DATE = re.compile(
 _TOP_LINES = 12
 
 
-def read_date(text: str, year: int | None) -> FactDate | None:
-    """A date written in the article; one without its year takes `year`, or is None."""
+def read_date(text: str, year: int | None, before: FactDate | None = None) -> FactDate | None:
+    """A date written in the article; one without its year takes `year`, or is None, and
+    the year before when that would put it after `before` (the article's date: "In
+    October", in an article of September 2025, is October 2024)."""
+    if before is not None and not re.search(r"\d{4}", text):
+        got = read_date(text, before.start.year)
+        return read_date(text, before.start.year - 1) if got is not None and got.start > before.end else got
     cleaned = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", " ".join(text.split())).replace(".", " ").strip()
     if re.search(r"\d{1,2} \d{1,2} \d{4}", cleaned):  # 21.05.2025 was split above
         cleaned = " ".join(text.split()).replace(" ", "")
@@ -353,12 +364,28 @@ def article_date(paras: Sequence[Sequence[str]], fallback: FactDate | None) -> F
     return None
 
 
-def as_of(sentence: str, year: int | None) -> FactDate | None:
-    """An as-of date written in the sentence ("As of August 2025" → 2025-08)."""
+def as_of(sentence: str, year: int | None, written: FactDate | None = None) -> FactDate | None:
+    """An as-of date written in the sentence ("As of August 2025" → 2025-08); a month
+    without its year ("In August,") or a month or year named from the article's own date
+    (`written`: "Last month", "This year") is read by that date, and is None without it."""
     m = _AS_OF.search(sentence)
     if m is None:
         return None
+    if m["r"]:
+        return _relative(m["r"], written) if written is not None else None
+    if m["m"]:
+        return read_date(m["m"], None, written) if written is not None else None
     return read_date(m["d"] or m["i"] or m["o"] or m["y"], year)
+
+
+def _relative(words: str, written: FactDate) -> FactDate:
+    """ "last month", "this year" (and "earlier this", "late last") by the date `written`."""
+    day, last = written.start, "last" in words.lower()
+    if words.lower().endswith("year"):
+        return parse_date(str(day.year - last))
+    if last:
+        day = day.replace(day=1) - timedelta(days=1)
+    return parse_date(f"{day.year:04d}-{day.month:02d}")
 
 
 # --- noise ---------------------------------------------------------------------------
@@ -836,7 +863,7 @@ def extract(
             for a in attributions(sentence.text)
         ]
         named = [a for a in named if a.name]
-        sentence_date = as_of(sentence.text, year)
+        sentence_date = as_of(sentence.text, year, published or date)
         sentence_kind: list[str | None] = []  # kind_of(sentence.text), read once if needed
         for i, fig in enumerate(found):
             window = sentence.text[found[i - 1].end if i else 0 : found[i + 1].start if i + 1 < len(found) else None]
@@ -845,7 +872,8 @@ def extract(
                 sentence_kind = sentence_kind or [kind_of(sentence.text)]
                 kind = sentence_kind[0]
             who = _nearest(named, fig) or last_source.get(sentence.paragraph) or source
-            when = (read_date(fig.when, year) if fig.when else None) or sentence_date or published or date
+            when = (read_date(fig.when, year, published or date) if fig.when else None) or sentence_date
+            when = when or published or date
             candidate = Candidate(
                 value=fig.interval.value,
                 low=fig.interval.low,
