@@ -278,6 +278,20 @@ def test_the_fallback_date_is_used_only_where_the_text_gives_none() -> None:
         ("1,189 people are held, he said.", "Fallback"),
         ("Nobody says 5 people are held.", "Fallback"),
         ("Rights groups estimate that about 150 opponents remain behind bars.", "Rights groups"),
+        # names with lower-case words, cut there before (found by an audit)
+        (
+            "According to the Committee to Protect Journalists, 25 journalists are jailed.",
+            "Committee to Protect Journalists",
+        ),
+        ("The Committee to Protect Journalists said 25 journalists are jailed.", "Committee to Protect Journalists"),
+        (
+            "The Mechanism for the Recognition of Political Prisoners said it counted 151 political prisoners.",
+            "Mechanism for the Recognition of Political Prisoners",
+        ),
+        (
+            "According to the Office of the UN High Commissioner for Human Rights, 300 people are held.",
+            "Office of the UN High Commissioner for Human Rights",
+        ),
     ],
 )
 def test_who_said_it(sentence: str, source: str) -> None:

@@ -719,7 +719,8 @@ def _name_before(text: str, *, proper_only: bool = False) -> str | None:
         return ANAPHOR if tokens[-1].lower() in ("he", "she", "it", "they", "we") else None  # "he said"
     taken: list[str] = []
     proper = False
-    for token in reversed(tokens):
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
         if not token[0].isalnum():
             break
         if token[0].isupper():
@@ -727,6 +728,8 @@ def _name_before(text: str, *, proper_only: bool = False) -> str | None:
             proper = True
         elif proper and token.lower() in ("of", "for", "de", "and") and taken:
             taken.append(token)
+        elif proper and taken and i and _inside_name(token, tokens[i - 1]):
+            taken.append(token)  # "the Mechanism for the Recognition of ...", "Committee to Protect ..."
         elif not proper and token.lower() == "and" and taken:
             taken.append(token)  # "Belarusian and international human rights organisations"
         elif proper or proper_only or token.lower() in _STOP_WORDS or token.lower() in _PRONOUNS:
@@ -735,15 +738,26 @@ def _name_before(text: str, *, proper_only: bool = False) -> str | None:
             break
         else:
             taken.append(token)
-        if len(taken) >= 8:
+        if len(taken) >= _NAME_WORDS:
             break
     return _clean_name(list(reversed(taken)))
+
+
+_NAME_WORDS = 12  # "the Office of the UN High Commissioner for Human Rights"
+
+
+def _inside_name(word: str, before: str) -> bool:
+    """Whether lower-case `word`, after `before`, joins the words of a name: "to" after a
+    capitalised word ("Committee to Protect Journalists"), "the" after "of" or "for"
+    ("Mechanism for the Recognition of Political Prisoners")."""
+    low = word.lower()
+    return (low == "to" and before[0].isupper()) or (low == "the" and before.lower() in ("of", "for"))
 
 
 def _name_after(text: str) -> str | None:
     tokens = _tokens(text[:_NAME_REACH])
     taken: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         low = token.lower()
         if not token[0].isalnum() or token[0].isdigit():
             break
@@ -754,14 +768,23 @@ def _name_after(text: str) -> str | None:
         if low in ("from", "by") and taken and re.fullmatch(_DATA_WORDS, taken[-1].lower()):
             taken = []  # "the latest figures from Viasna": Viasna
             continue
-        if low in _NAME_STOP and not (low in ("of", "for", "and") and taken and taken[-1][0].isupper()):
+        # "Viasna, the Committee to Protect Journalists": "to" between capitalised words joins
+        joins = bool(taken) and taken[-1][0].isupper()
+        joins = joins and (
+            low in ("of", "for", "and")
+            or (_inside_name(token, taken[-1]) and i + 1 < len(tokens) and tokens[i + 1][0].isupper())
+        )
+        if joins:
+            taken.append(token)
+            continue
+        if low in _NAME_STOP:
             break
         if low in _STOP_WORDS and low not in _CONNECTORS:
             break
         if taken and taken[-1][0].isupper() and token[0].islower() and low not in _CONNECTORS:
             break  # "Viasna show ...": the name has ended
         taken.append(token)
-        if len(taken) >= 8:
+        if len(taken) >= _NAME_WORDS:
             break
     data = [i for i, t in enumerate(taken) if re.fullmatch(_DATA_WORDS, t.lower())]
     if data and data[0] + 1 < len(taken) and taken[data[0] + 1].lower() in ("from", "by"):
