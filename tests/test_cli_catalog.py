@@ -126,7 +126,8 @@ def test_sources_merge_moves_facts_and_keeps_alias(run: Run, run_json) -> None:
     [source] = run_json("sources", "list")
     assert source == {"name": "Viasna", "aliases": ["Vjasna"], "url": None, "facts": 3}
     facts = run_json("list")
-    assert {f["source"] for f in facts} == {"Viasna"} and {f["via"] for f in facts} == {None, "Viasna"}
+    # Viasna via Vjasna is now Viasna via itself: no via (test_a_merge_leaves_no_fact_via_its_own_source)
+    assert {f["source"] for f in facts} == {"Viasna"} and {f["via"] for f in facts} == {None}
     # the move is in each moved fact's history
     assert [v["change"] for v in run_json("history", "2")] == ["added", "edited"]
     assert add(run, "pp", "5", "2020", "vjasna")["source"] == "Viasna"
@@ -193,3 +194,21 @@ def test_merging_by_an_alias_says_whose_it_is(run: Run, run_json) -> None:
     add(run, "pp", "7", "2025", "PIN")
     by_name = run("sources", "merge", "EU", "pin")  # its own name, in other letters: no notice
     assert by_name.exit_code == 0 and "alias of" not in by_name.stderr
+
+
+def test_a_merge_leaves_no_fact_via_its_own_source(run: Run, run_json) -> None:
+    """A via B, merged into A, was A via A."""
+    add(run, "pp", "2", "2021", "A", "--via", "B")
+    add(run, "pp", "3", "2022", "B", "--via", "A")
+    add(run, "pp", "4", "2023", "B", "--via", "C")
+    add(run, "pp", "5", "2024", "A", "--via", "A")  # refused as a via: no via already
+    result = run("sources", "merge", "A", "B")
+    assert result.exit_code == 0
+    assert "fact(s) #1, #2: 'A' is now source and via at once; stored without via" in result.stderr
+    assert [(f["id"], f["source"], f["via"]) for f in run_json("list")] == [
+        (4, "A", None),
+        (3, "A", "C"),
+        (2, "A", None),
+        (1, "A", None),
+    ]
+    assert [(v["change"], v["via"]) for v in run_json("history", "1")] == [("added", "B"), ("edited", None)]

@@ -110,7 +110,9 @@ def test_a_via_that_is_the_source_itself_is_no_via(run: Run, run_json, tmp_path:
     assert [(f["id"], f["source"], f["via"]) for f in run_json("list")] == [(2, "PIN", None), (1, "Viasna", None)]
     path = tmp_path / "in.csv"
     path.write_text("metric,value,date,source,via\npp,888,2021,HRO,hro\npp,1189,2025-05,Viasna,Viasna\n")
-    assert "1 fact(s); 1 already present" in run("import", str(path)).stderr
+    imported = run("import", str(path))
+    assert "1 fact(s); 1 already present" in imported.stderr
+    assert "2 row(s) named the source itself as via: stored without via" in imported.stderr
     assert [f["via"] for f in run_json("list")] == [None, None, None]
 
 

@@ -149,3 +149,12 @@ def test_dates_at_the_calendars_ends_are_drawn(run: Run, tmp_path: Path, dates: 
     result = run("plot", "m", "-o", str(tmp_path / "c.png"))
     assert result.exit_code == 0, result.stderr
     assert png_size(tmp_path / "c.png") == (1000, 500)
+
+
+def test_a_day_and_month_either_way_is_read_as_told(run: Run, belarus: None, tmp_path: Path) -> None:
+    """plot said to give --dayfirst, and had no such option."""
+    out = str(tmp_path / "c.png")
+    assert "give --dayfirst or --monthfirst" in run("plot", PP, "-o", out, "--since", "03/04/2025").stderr
+    result = run("plot", PP, "-o", out, "--since", "03/04/2025", "--dayfirst")
+    assert result.exit_code == 0 and "3 figure(s) from 2 source(s)" in result.stderr
+    assert "2 figure(s)" in run("plot", PP, "-o", out, "--since", "08/01/2025", "--monthfirst").stderr

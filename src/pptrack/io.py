@@ -649,6 +649,7 @@ class _Importer:
         self.date_ids: dict[str, int] = {}
         self.value_checks: dict[tuple[Any, ...], tuple[str, str] | None] = {}
         self.said: set[str] = set()  # each problem reported
+        self.via_is_source = 0  # rows whose via named their source: stored without via
         self.stamps: dict[str, str | None] = {}  # each time stamp read, as stored (None: not a time)
         self.dates: dict[str, tuple[int, str, str] | str] = {}  # written -> (date id, iso, precision)
         self.metrics: dict[str, int | str] = {}
@@ -1068,6 +1069,7 @@ class _Importer:
         created_at, updated_at, removed_at = stamps
         if via_id == source_id and history is None:
             via_id = None  # published by who counted: no via (a copy with its history is kept as stored)
+            self.via_is_source += 1
         if removed_at is None:
             key = _plain_key((line, metric_id, source_id, value_ids[0], value_ids[1], date[0]))
             self.tell_apart((line,), (key if via_id is None else (*key, via_id),))  # a plain row's key, and the via
@@ -1254,6 +1256,8 @@ def import_facts(
     except _DryRun:
         pass
     notices = importer.notices
+    if importer.via_is_source:
+        notices.append(f"{importer.via_is_source} row(s) named the source itself as via: stored without via")
     if dry_run:  # nothing was created after all
         notices = [n.replace(" created", " would be created", 1) for n in notices]
     result.notices = _summarised(notices) + _summarised(older, "copies of facts changed since")

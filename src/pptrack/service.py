@@ -228,9 +228,12 @@ def merge_sources(store: Store, keep: str, other: str) -> tuple[Source, int, lis
         kept_url, other_url = store.source_url(keep_id), store.source_url(other_id)
         if kept_url and other_url and kept_url != other_url:
             notices.append(f"{other_name!r} had the url {other_url}; the merged source keeps {kept_url}")
-        moved = store.move_source(other_id, keep_id)
+        moved, unvia = store.move_source(other_id, keep_id)
         store.add_versions_now(now(), ids=moved)
         canonical = store.source_name(keep_id)
+        if unvia:
+            ids = ", ".join(f"#{i}" for i in unvia)
+            notices.append(f"fact(s) {ids}: {canonical!r} is now source and via at once; stored without via")
         notices += _twin_notices(store, moved)
     return _source(store, canonical), len(moved), notices
 

@@ -763,8 +763,10 @@ class Store:
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.conn.execute(f"UPDATE metrics SET {sets} WHERE id = ?", (*fields.values(), metric_id))
 
-    def move_source(self, other_id: int, keep_id: int) -> list[int]:
-        """Point every fact and name of source `other_id` at `keep_id`; delete `other_id`."""
+    def move_source(self, other_id: int, keep_id: int) -> tuple[list[int], list[int]]:
+        """Point every fact and name of source `other_id` at `keep_id`; delete `other_id`.
+        Return the ids of the facts moved, and of those among them that named one of the two
+        as source and the other as via: now their source itself, they have no via."""
         self.keep_added_versions("f.source_id = ? OR f.via_id = ?", (other_id, other_id))
         moved = [
             r[0]
@@ -772,6 +774,16 @@ class Store:
                 "SELECT id FROM facts WHERE source_id = ? OR via_id = ? ORDER BY id", (other_id, other_id)
             )
         ]
+        pair = {"keep": keep_id, "other": other_id}
+        unvia = [
+            r[0]
+            for r in self.conn.execute(
+                """SELECT id FROM facts WHERE (source_id = :keep AND via_id = :other)
+                   OR (source_id = :other AND via_id = :keep) ORDER BY id""",
+                pair,
+            )
+        ]
+        self.conn.executemany("UPDATE facts SET via_id = NULL WHERE id = ?", [(i,) for i in unvia])
         self.conn.execute("UPDATE facts SET source_id = ? WHERE source_id = ?", (keep_id, other_id))
         self.conn.execute("UPDATE facts SET via_id = ? WHERE via_id = ?", (keep_id, other_id))
         self.conn.execute(
@@ -783,7 +795,7 @@ class Store:
             (other_id, keep_id),
         )
         self.conn.execute("DELETE FROM sources WHERE id = ?", (other_id,))
-        return moved
+        return moved, unvia
 
     def source_url(self, source_id: int) -> str | None:
         row = self.conn.execute("SELECT url FROM sources WHERE id = ?", (source_id,)).fetchone()

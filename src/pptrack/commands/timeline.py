@@ -274,6 +274,8 @@ def plot(
     source: Sources = None,
     since: Since = None,
     until: Until = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
     db: DbOption = None,
 ) -> None:
     r"""Draw a metric's timeline as an image (needs the extra: pip install 'pptrack\[plot]')."""
@@ -282,11 +284,12 @@ def plot(
     from ..chart import check_image_path, load_matplotlib, save_image
     from ..timeline import timelines
 
+    day_first = day_order(dayfirst, monthfirst)
     path = check_image_path(output)
     not_the_database(path, db)
     load_matplotlib()
     with opened(db, write=False) as store:
-        blocks = timelines(store, metric, sources=source or [], since=since, until=until)
+        blocks = timelines(store, metric, sources=source or [], since=since, until=until, dayfirst=day_first)
         if blocks:
             about = next(m for m in service.list_metrics(store) if m.slug == blocks[0].metric)
     if not blocks:
