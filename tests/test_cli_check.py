@@ -368,3 +368,33 @@ def test_a_fact_unlike_the_last_version_of_its_history(run: Run, filled: Path) -
             "problem": "differs from the last version of its history in note, tags",
         },
     ]
+
+
+def test_a_via_that_is_the_source_is_found(run: Run, filled: Path) -> None:
+    """Stored before add, edit, import and merge refused one (a fact via its own source)."""
+    tamper(filled, "UPDATE facts SET via_id = source_id WHERE id = 3")
+    clears = "its via is its source; `pptrack edit 3 --via ''` clears it"
+    assert problems(run) == [{"check": "via", "table": "facts", "id": 3, "problem": clears}]
+    assert run("edit", "3", "--via", "").exit_code == 0
+    assert run("check").exit_code == 0
+
+
+def test_times_not_as_pptrack_writes_them_are_found(run: Run, filled: Path) -> None:
+    """Stored as given by imports before they were stored in UTC: they compare wrongly."""
+    odd = "2025-09-12T13:00:00+03:00"
+    tamper(filled, f"UPDATE facts SET created_at = '{odd}', updated_at = '{odd}' WHERE id = 3")
+    written = "is not a UTC time as pptrack writes it (2025-09-12T10:00:00.000000Z)"
+    assert problems(run) == [
+        {"check": "times", "table": "facts", "id": 3, "problem": f"created_at '{odd}' {written}"},
+        {"check": "times", "table": "facts", "id": 3, "problem": f"updated_at '{odd}' {written}"},
+    ]
+
+
+def test_a_change_before_the_fact_was_made_is_found(run: Run, filled: Path) -> None:
+    tamper(filled, "UPDATE facts SET created_at = '2030-01-01T00:00:00.000000Z' WHERE id = 3")
+    found = [p for p in problems(run) if p["check"] == "times"]
+    assert len(found) == 1 and found[0]["id"] == 3
+    assert (
+        found[0]["problem"].startswith("updated_at: ")
+        and "is before created_at 2030-01-01T00:00:00.000000Z" in (found[0]["problem"])
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ NUMBER_TYPES = ("integer", "real")
 
 @dataclass(frozen=True)
 class Problem:
-    check: str  # integrity, orphan, foreign-key, names, history, value, date, tags
+    check: str  # integrity, orphan, foreign-key, names, history, value, date, tags, via, times
     table: str
     id: int | None  # the row (rowid) the problem is in, where there is one
     problem: str
@@ -63,7 +64,32 @@ def check_database(store: Store) -> list[Problem]:
         tags = tags_problem(row["tags"])
         if tags:
             problems.append(Problem("tags", "facts", fact_id, tags))
+    for row in store.facts_to_check_more():
+        fact_id = int(row["id"])
+        if row["via_id"] is not None and row["via_id"] == row["source_id"]:
+            clear = f"`pptrack edit {fact_id} --via ''` clears it"
+            problems.append(Problem("via", "facts", fact_id, f"its via is its source; {clear}"))
+        problems += [Problem("times", "facts", fact_id, p) for p in time_problems(row)]
     return problems
+
+
+_STORED_TIME = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}Z")
+
+
+def time_problems(row: Mapping[str, Any]) -> list[str]:
+    """A time not as pptrack writes it (UTC, to the microsecond: only so do times compare
+    as text in the order they happened), or a change or removal before the fact was made."""
+    from .service import time_order_problems
+
+    stamps = {c: row[c] for c in ("created_at", "updated_at", "removed_at")}
+    odd = [
+        f"{c} {t!r} is not a UTC time as pptrack writes it (2025-09-12T10:00:00.000000Z)"
+        for c, t in stamps.items()
+        if t is not None and not _STORED_TIME.fullmatch(t)
+    ]
+    if odd:
+        return odd
+    return [f"{column}: {message}" for column, message in time_order_problems(*stamps.values())]
 
 
 def history_problems(store: Store, *, named: set[int]) -> list[tuple[int, str]]:

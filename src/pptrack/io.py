@@ -28,7 +28,7 @@ from .errors import BadInput
 from .models import FACT_FIELDS, KINDS, QUALIFIERS, Interval, number, stored_tags
 from .names import name_key
 from .render import FORMULA_START
-from .service import now, read_tags, resolve_metric, resolve_source, utc_stamp
+from .service import now, read_tags, resolve_metric, resolve_source, stored_time, time_order_problems
 from .store import Store
 from .values import ACCEPTED as VALUE_ACCEPTED
 from .values import parse_value, parse_written
@@ -574,35 +574,11 @@ class _ArrayReader:
 _parse_recent = lru_cache(maxsize=64)(parse_value)
 
 
-def _timestamp(text: str) -> str | None:
-    """An ISO time (or date: its midnight) as pptrack stores times (utc_stamp), None if it is
-    not one: 2025-09-12T13:00:00+03:00 is stored as 2025-09-12T10:00:00.000000Z."""
-    try:
-        return utc_stamp(datetime.fromisoformat(text))
-    except (ValueError, OverflowError):
-        return None
-
-
 def _again(problem: str) -> str:
     """A problem reported again on a later row: said in full (hint, close matches) at its
     first row only, so that a name missing from a thousand rows does not repeat its hint in
     each."""
     return problem.split(";", 1)[0].split(" (did you mean", 1)[0] + " again"
-
-
-def _stamp_order(created: str | None, updated: str | None, removed: str | None) -> list[tuple[str, str]]:
-    """The problems with a row's times (each as stored, or None when not given): a fact is
-    changed and removed after it was recorded, and those times need the first."""
-    if created is None:
-        given = [c for c, t in (("updated_at", updated), ("removed_at", removed)) if t is not None]
-        if given:
-            return [("created_at", f"empty, but {' and '.join(given)} given; give the time the fact was recorded too")]
-        return []
-    return [
-        (column, f"{at} is before created_at {created}; a fact is changed or removed only after it is recorded")
-        for column, at in (("updated_at", updated), ("removed_at", removed))
-        if at is not None and at < created
-    ]
 
 
 def _short(message: str) -> str:
@@ -1045,7 +1021,7 @@ class _Importer:
                 problems.append((column, f"{get(column)!r} is not a time like 2025-09-12T10:00:00.000000Z"))
             stamps.append(stamp)
         if stamps != _NO_TIMES:
-            problems += _stamp_order(*stamps)
+            problems += time_order_problems(*stamps)
         uid = get("uid")
         if _blank(uid):
             uid = None
@@ -1090,7 +1066,7 @@ class _Importer:
         except KeyError:
             if len(self.stamps) >= _MEMO:
                 self.stamps.clear()
-            known = self.stamps[text] = _timestamp(text)
+            known = self.stamps[text] = stored_time(text)
             return known
 
     def _report(self, line: int, problems: list[tuple[str, str]]) -> None:
@@ -1178,7 +1154,7 @@ def _history(history: Any) -> list[dict[str, Any]]:
             raise BadInput(f"version {n} is numbered {version.get('version')!r}: versions count 1, 2, 3...")
         if version.get("change") not in CHANGES:
             raise BadInput(f"version {n} has change {version.get('change')!r}; accepted: {', '.join(CHANGES)}")
-        changed_at = _timestamp(version["changed_at"]) if isinstance(version.get("changed_at"), str) else None
+        changed_at = stored_time(version["changed_at"]) if isinstance(version.get("changed_at"), str) else None
         if changed_at is None:
             raise BadInput(f"version {n} has no changed_at time")
         if n > 1 and changed_at < history[n - 2]["changed_at"]:
@@ -1186,7 +1162,7 @@ def _history(history: Any) -> list[dict[str, Any]]:
         # Its times as stored, as the fact's own are.
         version["changed_at"] = changed_at
         for key in ("created_at", "updated_at", "removed_at"):
-            if isinstance(version.get(key), str) and (stamp := _timestamp(version[key])) is not None:
+            if isinstance(version.get(key), str) and (stamp := stored_time(version[key])) is not None:
                 version[key] = stamp
     return history
 

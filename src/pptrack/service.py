@@ -36,6 +36,30 @@ def utc_stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def stored_time(text: str) -> str | None:
+    """An ISO time (or date: its midnight) as pptrack stores times (utc_stamp), None if it is
+    not one: 2025-09-12T13:00:00+03:00 is stored as 2025-09-12T10:00:00.000000Z."""
+    try:
+        return utc_stamp(datetime.fromisoformat(text))
+    except (ValueError, OverflowError):
+        return None
+
+
+def time_order_problems(created: str | None, updated: str | None, removed: str | None) -> list[tuple[str, str]]:
+    """The problems with a row's times (each as stored, or None when not given): a fact is
+    changed and removed after it was recorded, and those times need the first."""
+    if created is None:
+        given = [c for c, t in (("updated_at", updated), ("removed_at", removed)) if t is not None]
+        if given:
+            return [("created_at", f"empty, but {' and '.join(given)} given; give the time the fact was recorded too")]
+        return []
+    return [
+        (column, f"{at} is before created_at {created}; a fact is changed or removed only after it is recorded")
+        for column, at in (("updated_at", updated), ("removed_at", removed))
+        if at is not None and at < created
+    ]
+
+
 class Outcome(NamedTuple):
     """What a use case did: the facts it touched and what the user should be told."""
 

@@ -1595,6 +1595,21 @@ class Store:
         for listed, chunk in _id_lists(sorted(ids)):
             yield from self.conn.execute(f"{sql} AND f.id IN {listed} ORDER BY f.id", chunk)
 
+    def facts_to_check_more(self) -> Iterator[dict[str, Any]]:
+        """The facts (id, source_id, via_id and times) whose via is their source, or with a
+        time not of the form pptrack writes (roughly: check.time_problems reads them
+        exactly) or before created_at: one scan in SQL, where Python reading every row's
+        times cost a million facts 12 s."""
+        form = "'" + "[0-9]" * 4 + "-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]." + "[0-9]" * 6 + "Z'"
+        times = ("created_at", "updated_at", "removed_at")
+        odd = " OR ".join(f"({c} IS NOT NULL AND {c} NOT GLOB {form})" for c in times)
+        for row in self.conn.execute(
+            f"""SELECT id, source_id, via_id, created_at, updated_at, removed_at FROM facts
+               WHERE via_id = source_id OR {odd} OR updated_at < created_at OR removed_at < created_at
+               ORDER BY id"""
+        ):
+            yield dict(row)
+
     def stored_facts(self) -> Iterator[dict[str, Any]]:
         """Every fact row as stored, with the storage type of its numbers."""
         for row in self.conn.execute(
