@@ -40,8 +40,14 @@ def stored_time(text: str) -> str | None:
     """An ISO time (or date: its midnight) as pptrack stores times (utc_stamp), None if it is
     not one: 2025-09-12T13:00:00+03:00 is stored as 2025-09-12T10:00:00.000000Z."""
     try:
-        return utc_stamp(datetime.fromisoformat(text))
-    except (ValueError, OverflowError):
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z":
+        return text  # as pptrack writes it (an export's): kept, without writing it again
+    try:
+        return utc_stamp(moment)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the calendar in UTC
         return None
 
 
