@@ -615,6 +615,10 @@ def test_times_are_stored_in_utc_so_that_they_compare(run: Run, run_json, tmp_pa
             {"removed_at": "2025-09-12T10:00:00Z"},
             "line 1, column created_at: empty, but removed_at given; give the time the fact was recorded too",
         ),
+        (  # before the calendar in UTC
+            {"created_at": "0001-01-01T00:00:00+01:00"},
+            "line 1, column created_at: '0001-01-01T00:00:00+01:00' is not a time like 2025-09-12T10:00:00.000000Z",
+        ),
     ],
 )
 def test_times_out_of_order_are_refused(
