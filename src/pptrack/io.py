@@ -1017,8 +1017,11 @@ class _Importer:
             stamp = get(column)
             if _blank(stamp):
                 stamp = None
-            elif (stamp := type(stamp) is str and self.timestamp(stamp) or None) is None:
-                problems.append((column, f"{get(column)!r} is not a time like 2025-09-12T10:00:00.000000Z"))
+            else:
+                stored = self.timestamp(stamp) if type(stamp) is str else None
+                if stored is None:
+                    problems.append((column, f"{stamp!r} is not a time like 2025-09-12T10:00:00.000000Z"))
+                stamp = stored
             stamps.append(stamp)
         if stamps != _NO_TIMES:
             problems += time_order_problems(*stamps)
@@ -1059,8 +1062,8 @@ class _Importer:
             self.flush()
 
     def timestamp(self, text: str) -> str | None:
-        """`text` as a stored time, None if it is none (_timestamp), remembered: the rows of
-        one import share a few."""
+        """`text` as a stored time, None if it is none (service.stored_time), remembered: the
+        rows of one import share a few."""
         try:
             return self.stamps[text]
         except KeyError:

@@ -89,7 +89,7 @@ def export(
     ] = None,
     output: Annotated[
         Optional[str],
-        typer.Option("--output", "-o", help="Write to this file (format from its extension) instead of stdout."),
+        typer.Option("--output", "-o", help="Write to this file (format from its extension unless --format names it)."),
     ] = None,
     db: DbOption = None,
 ) -> None:
