@@ -246,6 +246,42 @@ def test_a_month_without_its_year_is_read_by_the_articles_date(sentence: str, da
     assert (found.display, found.date) == ("130", date)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        (
+            "Viasna counted 1,177 political prisoners as of 1 July 2025, compared to 1,420 a year earlier.",
+            ["2025-07-01", "2024-07-01"],
+        ),
+        (
+            "Viasna counted 1,177 political prisoners in July 2025, up from 1,150 two months before.",
+            ["2025-07", "2025-05"],
+        ),
+        ("In 2024, Viasna counted 1,177 political prisoners, against 1,420 a year before.", ["2024", "2023"]),
+        ("In 2024, Viasna counted 1,177 political prisoners, against 1,420 a month earlier.", ["2024", None]),
+        ("Viasna counted 1,177 political prisoners, up from 1,099 in January.", ["2025-09-02", "2025-01"]),
+    ],
+)
+def test_a_figure_from_earlier_is_dated_so(sentence: str, dates: list[str | None]) -> None:
+    """ "compared to 1,420 a year earlier" took the sentence's own date (found by an audit): it
+    is dated back from the figure before it."""
+    found = run("Published: 2 September 2025\n\n" + sentence)
+    assert [c.date for c in found] == dates
+    assert found[1].noun is None  # "two months" counts nothing
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "More than 900 executions were recorded in Iran in 2024, Amnesty said.",
+        "Amnesty said 853 executions took place in Iran in 2024.",
+    ],
+)
+def test_an_event_counted_is_dated_by_the_year_later_in_its_clause(sentence: str) -> None:
+    """The noun is the event ("executions"): its date came from the article (found by an audit)."""
+    assert [c.date for c in run("Published: 2 September 2025\n\n" + sentence)] == ["2024"]
+
+
 def test_a_month_without_its_year_needs_a_date_to_read_it_by() -> None:
     assert [c.date for c in run("In August, Viasna recorded 130 detentions.")] == [None]
     assert [c.date for c in run("Last month Viasna recorded 130 detentions.", date="2025-01")] == ["2024-12"]

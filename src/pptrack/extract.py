@@ -7,6 +7,7 @@ left is read with its qualifier by `values.parse_value`, the same parser as `add
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import re
 from collections.abc import Iterator, Sequence
@@ -520,6 +521,7 @@ class Figure:
     noun: str | None
     interval: Interval
     when: str | None = None  # "975 people in 2024", "254 in January 2024": a date written right after
+    earlier: tuple[int, str] | None = None  # "1,420 a year earlier": (1, "year") before the sentence's date
 
 
 def figures(sentence: str) -> list[Figure]:
@@ -583,14 +585,49 @@ def _figure(sentence: str, masked: str, m: re.Match[str]) -> Figure | None:
     if m["pre"] and not m["pre"][0].isalnum():
         display = display.replace(" ", "", 1)  # "~ 1,400" reads as "~1,400"
     after = sentence[end : end + _NEAR]
+    back = _EARLIER.match(after)
+    if back:
+        noun = None  # "1,150 two months earlier": no noun counted
     if noun and after.lstrip().startswith(noun):
         after = after.lstrip()[len(noun) :]
     dated = _DATED_AFTER.match(after)
     clause = after.split(",")[0]
-    if dated is None and (kind_of(clause) == "flow" or _HELD.match(clause)):
-        # "20,000 people were detained during the 2022 protests", "... were held in January 2024"
+    flow = kind_of(clause) == "flow" or (noun is not None and kind_of(noun) == "flow")
+    if dated is None and (flow or _HELD.match(clause)):
+        # "20,000 people were detained during the 2022 protests", "... were held in January 2024",
+        # "900 executions were recorded in Iran in 2024"
         dated = _DATED_LATER.match(clause)
-    return Figure(start, end, display, noun, interval, dated["d"] if dated else None)
+    earlier = (_count(back["n"]), back["u"].lower()) if back else None
+    return Figure(start, end, display, noun, interval, dated["d"] if dated else None, earlier)
+
+
+# "compared to 1,420 a year earlier", "up from 900 two months before"
+_EARLIER = re.compile(
+    r"\s*,?\s*(?P<n>a|an|one|two|three|four|five|six|\d{1,2})\s+(?P<u>year|month)s?\s+(?:earlier|before|previously)\b",
+    re.I,
+)
+
+
+def _count(word: str) -> int:
+    words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+    return words.get(word.lower()) or int(word)
+
+
+def _earlier(day: FactDate, n: int, unit: str) -> FactDate | None:
+    """`day` moved `n` years or months back, at its precision (2025-07-01 a year earlier is
+    2024-07-01; 2025 a month earlier is none: a year has no month before it)."""
+    if unit == "month" and day.precision == "year":
+        return None
+    months = day.start.year * 12 + day.start.month - 1 - (12 * n if unit == "year" else n)
+    year, month = divmod(months, 12)
+    if year < 1:
+        return None
+    if day.precision == "year":
+        return parse_date(f"{year:04d}")
+    if day.precision == "month":
+        return parse_date(f"{year:04d}-{month + 1:02d}")
+    last = calendar.monthrange(year, month + 1)[1]
+    return parse_date(f"{year:04d}-{month + 1:02d}-{min(day.start.day, last):02d}")
 
 
 def _is_year(numbers: list[str], qualified: bool, noun: str | None) -> bool:
@@ -888,6 +925,7 @@ def extract(
         named = [a for a in named if a.name]
         sentence_date = as_of(sentence.text, year, published or date)
         sentence_kind: list[str | None] = []  # kind_of(sentence.text), read once if needed
+        previous: FactDate | None = None  # the date of the sentence's figure before
         for i, fig in enumerate(found):
             window = sentence.text[found[i - 1].end if i else 0 : found[i + 1].start if i + 1 < len(found) else None]
             kind = kind_of(window)
@@ -897,6 +935,10 @@ def extract(
             who = _nearest(named, fig) or last_source.get(sentence.paragraph) or source
             when = (read_date(fig.when, year, published or date) if fig.when else None) or sentence_date
             when = when or published or date
+            if fig.earlier is not None:  # "1,420 a year earlier": before the figure it is compared with
+                base = previous if previous is not None else when
+                when = _earlier(base, *fig.earlier) if base is not None else None
+            previous = when
             candidate = Candidate(
                 value=fig.interval.value,
                 low=fig.interval.low,
