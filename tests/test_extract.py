@@ -507,3 +507,9 @@ def test_a_sentence_of_many_figures_is_read_in_linear_time(monkeypatch: pytest.M
     got = extract(text, date=parse_date("2025"))
     assert len(got.candidates) == 400
     assert read["chars"] < 5 * len(text) + 400 * 600  # was 6 million
+
+
+def test_last_year_in_an_article_of_the_first_year_is_no_date() -> None:
+    """ "Last year" in an article dated 0001 asked the date reader for year 0, which refused
+    the whole article as bad input: it now gives no date, and the fallback stands."""
+    assert [c.date for c in run("Last year Viasna recorded 130 detentions.", date="0001-03")] == ["0001-03"]

@@ -12,6 +12,7 @@ from typing import Any
 from .dates import from_stored, precision_rank
 from .errors import BadInput
 from .models import QUALIFIERS
+from .service import time_order_problems
 from .store import DB_ERRORS, Store
 from .values import format_number, parse_value, parse_written
 
@@ -79,8 +80,6 @@ _STORED_TIME = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[
 def time_problems(row: Mapping[str, Any]) -> list[str]:
     """A time not as pptrack writes it (UTC, to the microsecond: only so do times compare
     as text in the order they happened), or a change or removal before the fact was made."""
-    from .service import time_order_problems
-
     stamps = {c: row[c] for c in ("created_at", "updated_at", "removed_at")}
     odd = [
         f"{c} {t!r} is not a UTC time as pptrack writes it (2025-09-12T10:00:00.000000Z)"

@@ -12,7 +12,6 @@ import codecs
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from .dates import parse_date
@@ -379,14 +378,13 @@ def as_of(sentence: str, year: int | None, written: FactDate | None = None) -> F
     return read_date(m["d"] or m["i"] or m["o"] or m["y"], year)
 
 
-def _relative(words: str, written: FactDate) -> FactDate:
-    """ "last month", "this year" (and "earlier this", "late last") by the date `written`."""
-    day, last = written.start, "last" in words.lower()
-    if words.lower().endswith("year"):
-        return parse_date(str(day.year - last))
-    if last:
-        day = day.replace(day=1) - timedelta(days=1)
-    return parse_date(f"{day.year:04d}-{day.month:02d}")
+def _relative(words: str, written: FactDate) -> FactDate | None:
+    """ "last month", "this year" (and "earlier this", "late last") by the date `written`:
+    its month or year, or the one before (_earlier)."""
+    unit = "year" if words.lower().endswith("year") else "month"
+    day = written.start
+    this = parse_date(f"{day.year:04d}" if unit == "year" else f"{day.year:04d}-{day.month:02d}")
+    return _earlier(this, 1, unit) if "last" in words.lower() else this
 
 
 # --- noise ---------------------------------------------------------------------------
@@ -521,7 +519,7 @@ class Figure:
     noun: str | None
     interval: Interval
     when: str | None = None  # "975 people in 2024", "254 in January 2024": a date written right after
-    earlier: tuple[int, str] | None = None  # "1,420 a year earlier": (1, "year") before the sentence's date
+    earlier: tuple[int, str] | None = None  # "1,420 a year earlier": (1, "year") before the figure before it
 
 
 def figures(sentence: str) -> list[Figure]:
@@ -609,8 +607,8 @@ _EARLIER = re.compile(
 
 
 def _count(word: str) -> int:
-    words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-    return words.get(word.lower()) or int(word)
+    """ "a", "two", "12": read as `add` reads a value."""
+    return 1 if word.lower() in ("a", "an") else int(parse_value(word).value)
 
 
 def _earlier(day: FactDate, n: int, unit: str) -> FactDate | None:

@@ -578,7 +578,8 @@ def edit_fact(
         source_id = fields.get("source_id", current["source_id"])
         if via_id == source_id:
             fields["via_id"] = None
-            notices.append(_via_is_source(store.source_name(via_id), store.source_name(source_id)))
+            source = store.source_name(source_id)
+            notices.append(_via_is_source(ch.via or source, source))  # as written, where --via was
         if all(current[k] == v for k, v in fields.items()):
             notices.append(f"fact #{fact_id} already reads so; nothing changed")
             return Outcome([before], notices, created=False)
